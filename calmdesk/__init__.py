@@ -1,0 +1,3 @@
+"""Calmdesk: a self-hosted service-recovery desk for difficult customer conversations."""
+
+__version__ = "0.1.0"

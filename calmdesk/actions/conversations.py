@@ -1,0 +1,130 @@
+"""What agents do to a conversation: reply, note, assign, change status."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from calmdesk.actions.events import EventKind, log_event
+from calmdesk.models import Agent, Conversation, Delivery, Direction, Message, Status, Team
+
+MAX_REPLY_CHARS = 100_000
+
+
+def _check_body(body: str) -> str:
+    if not isinstance(body, str) or not body.strip():
+        raise ValidationError("The message is empty.")
+    if len(body) > MAX_REPLY_CHARS:
+        raise ValidationError(f"The message is over {MAX_REPLY_CHARS:,} characters.")
+    return body.strip()
+
+
+@transaction.atomic
+def do_reply(
+    agent: Agent,
+    conversation: Conversation,
+    body: str,
+    *,
+    at: datetime | None = None,
+    deliver: bool = True,
+) -> Message:
+    """Record a reply to the customer and queue its delivery (after commit).
+
+    `at` and `deliver=False` are for importing history (the demo, migrations
+    from another desk): the reply is recorded as sent then, not delivered.
+    """
+    body = _check_body(body)
+    now = at or timezone.now()
+    message = Message.objects.create(
+        conversation=conversation,
+        channel=conversation.channel,
+        direction=Direction.OUT,
+        author=agent,
+        body=body,
+        sent_at=now,
+        delivery=Delivery.QUEUED if deliver else Delivery.RECORDED,
+    )
+    fields = ["awaiting_reply", "last_outbound_at", "updated_at"]
+    conversation.awaiting_reply = False
+    conversation.last_outbound_at = now
+    if conversation.first_response_at is None:
+        conversation.first_response_at = now
+        fields.append("first_response_at")
+    if conversation.assignee_id is None:
+        conversation.assignee = agent
+        fields.append("assignee")
+    conversation.save(update_fields=fields)
+    log_event(EventKind.REPLY_SENT, actor=agent, conversation=conversation, message=message.pk)
+    if deliver:
+        from calmdesk.jobs import queue_delivery
+
+        transaction.on_commit(lambda: queue_delivery(message.pk))
+    return message
+
+
+@transaction.atomic
+def do_add_note(
+    agent: Agent, conversation: Conversation, body: str, *, at: datetime | None = None
+) -> Message:
+    """An internal note: seen by the team, never sent to the customer."""
+    body = _check_body(body)
+    message = Message.objects.create(
+        conversation=conversation,
+        channel=conversation.channel,
+        direction=Direction.NOTE,
+        author=agent,
+        body=body,
+        sent_at=at or timezone.now(),
+    )
+    log_event(EventKind.NOTE_ADDED, actor=agent, conversation=conversation, message=message.pk)
+    return message
+
+
+@transaction.atomic
+def do_assign(
+    actor: Agent, conversation: Conversation, assignee: Agent | None, team: Team | None = None
+) -> Conversation:
+    """Give the conversation to an agent (or nobody) and optionally another team."""
+    team = team or conversation.team
+    if assignee is not None and not assignee.sees_all_teams:
+        if not assignee.teams.filter(pk=team.pk).exists():
+            raise PermissionDenied(f"{assignee.name} is not on the {team.name} team.")
+    before = {"assignee": conversation.assignee_id, "team": conversation.team_id}
+    conversation.assignee = assignee
+    conversation.team = team
+    conversation.save(update_fields=["assignee", "team", "updated_at"])
+    log_event(
+        EventKind.CONVERSATION_ASSIGNED,
+        actor=actor,
+        conversation=conversation,
+        before=before,
+        after={"assignee": getattr(assignee, "pk", None), "team": team.pk},
+    )
+    return conversation
+
+
+@transaction.atomic
+def do_set_status(actor: Agent | None, conversation: Conversation, status: str) -> Conversation:
+    if status not in Status.values:
+        raise ValidationError(f"Unknown status {status!r}.")
+    if conversation.status == status:
+        return conversation
+    before = {"status": conversation.status}
+    conversation.status = status
+    fields = ["status", "updated_at"]
+    if status in (Status.RESOLVED, Status.CLOSED):
+        conversation.resolved_at = timezone.now()
+        conversation.awaiting_reply = False
+        fields += ["resolved_at", "awaiting_reply"]
+    conversation.save(update_fields=fields)
+    log_event(
+        EventKind.CONVERSATION_STATUS,
+        actor=actor,
+        conversation=conversation,
+        before=before,
+        after={"status": status},
+    )
+    return conversation

@@ -1,0 +1,20 @@
+"""The REST API (django-ninja), mounted at /api/v1/. Routers are thin: they call actions."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from calmdesk.api.auth import AUTH
+from calmdesk.api.conversations import router as read_router
+from calmdesk.api.messages import router as messages_router
+
+api = NinjaAPI(
+    title="Calmdesk API",
+    version="1",
+    description="Take in customer messages from any channel; read conversations and assessments.",
+    auth=AUTH,
+    urls_namespace="api",
+    docs_url="/docs",
+)
+api.add_router("/", messages_router)
+api.add_router("/", read_router)

@@ -1,0 +1,124 @@
+"""Read endpoints: conversations (with messages and assessments) and customers."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch
+from ninja import Query, Router, Schema
+from ninja.pagination import LimitOffsetPagination, paginate
+
+from calmdesk.access import access_conversation, access_customer, visible_conversations, visible_customers
+from calmdesk.api.schemas import ConversationDetail, ConversationOut, CustomerOut
+from calmdesk.models import Identity, Message
+
+router = Router(tags=["read"])
+
+
+class ConversationFilters(Schema):
+    status: str | None = None
+    level: str | None = None
+    channel: str | None = None
+    team: str | None = None
+    customer_id: int | None = None
+    awaiting_reply: bool | None = None
+
+
+def _conversation_out(c) -> dict:
+    return {
+        "id": c.pk,
+        "channel": c.channel,
+        "status": c.status,
+        "team": c.team.slug,
+        "assignee": c.assignee.name if c.assignee else None,
+        "customer_id": c.customer_id,
+        "customer_name": c.customer.name,
+        "location": c.location.slug if c.location else None,
+        "subject": c.subject,
+        "difficulty": c.difficulty,
+        "peak_difficulty": c.peak_difficulty,
+        "level": c.level,
+        "top_reason": c.top_reason,
+        "awaiting_reply": c.awaiting_reply,
+        "created_at": c.created_at,
+        "last_inbound_at": c.last_inbound_at,
+        "last_outbound_at": c.last_outbound_at,
+    }
+
+
+@router.get("/conversations", response=list[ConversationOut])
+@paginate(LimitOffsetPagination)
+def list_conversations(request, filters: Query[ConversationFilters]):
+    """Conversations visible to the caller, hardest first. Filters combine."""
+    qs = visible_conversations(request.agent).select_related(
+        "team", "customer", "assignee__user", "location"
+    )
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.level:
+        qs = qs.filter(level=filters.level)
+    if filters.channel:
+        qs = qs.filter(channel=filters.channel)
+    if filters.team:
+        qs = qs.filter(team__slug=filters.team)
+    if filters.customer_id:
+        qs = qs.filter(customer_id=filters.customer_id)
+    if filters.awaiting_reply is not None:
+        qs = qs.filter(awaiting_reply=filters.awaiting_reply)
+    return [_conversation_out(c) for c in qs.order_by("-difficulty", "last_inbound_at", "id")]
+
+
+@router.get("/conversations/{conversation_id}", response=ConversationDetail)
+def get_conversation(request, conversation_id: int):
+    """One conversation with its messages and their assessments (404 if not yours to see)."""
+    c = access_conversation(request.agent, conversation_id)
+    messages = c.messages.select_related("author__user").order_by("sent_at", "id")
+    out = _conversation_out(c)
+    out["messages"] = [
+        {
+            "id": m.pk,
+            "direction": m.direction,
+            "channel": m.channel,
+            "author": m.author.name if m.author else None,
+            "body": m.body,
+            "external_id": m.external_id,
+            "sent_at": m.sent_at,
+            "difficulty": m.difficulty,
+            "level": m.level,
+            "assessment": m.assessment,
+            "delivery": m.delivery,
+        }
+        for m in messages
+    ]
+    return out
+
+
+class CustomerFilters(Schema):
+    q: str | None = None
+
+
+def _customer_out(c) -> dict:
+    return {
+        "id": c.pk,
+        "name": c.name,
+        "vip": c.vip,
+        "identities": [{"kind": i.kind, "value": i.value} for i in c.identities.all()],
+        "created_at": c.created_at,
+    }
+
+
+@router.get("/customers", response=list[CustomerOut])
+@paginate(LimitOffsetPagination)
+def list_customers(request, filters: Query[CustomerFilters]):
+    qs = visible_customers(request.agent).prefetch_related(
+        Prefetch("identities", queryset=Identity.objects.order_by("kind", "value"))
+    )
+    if filters.q:
+        qs = qs.filter(name__icontains=filters.q) | qs.filter(identities__value__icontains=filters.q.lower())
+    return [_customer_out(c) for c in qs.distinct().order_by("id")]
+
+
+@router.get("/customers/{customer_id}", response=CustomerOut)
+def get_customer(request, customer_id: int):
+    return _customer_out(access_customer(request.agent, customer_id))
+
+
+__all__ = ["router", "Message"]

@@ -1,0 +1,136 @@
+"""POST /api/v1/messages: take in one message or a list of up to 1,000."""
+
+from __future__ import annotations
+
+import json
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q
+from ninja import Router
+from ninja.errors import HttpError
+from pydantic import TypeAdapter, ValidationError
+
+from calmdesk.actions import receive
+from calmdesk.api.schemas import BatchCreated, ErrorOut, MessageCreated, MessageIn
+from calmdesk.intake.types import Inbound, InboundCustomer, InboundError
+from calmdesk.jobs import queue_assessment
+from calmdesk.models import Location, Team
+
+router = Router(tags=["intake"])
+
+_ONE = TypeAdapter(MessageIn)
+_MANY = TypeAdapter(list[MessageIn])
+
+
+def _inbound(item: MessageIn, external_id: str) -> Inbound:
+    c = item.customer
+    return Inbound(
+        channel=item.channel,
+        body=item.body,
+        customer=InboundCustomer(name=c.name, email=c.email, phone=c.phone, handle=c.handle),
+        external_id=external_id,
+        subject=item.subject,
+        sent_at=item.sent_at,
+        thread_id=item.thread_id,
+        location=item.location,
+        team=item.team,
+        rating=item.rating,
+        url=item.url,
+    )
+
+
+def _errors(exc: ValidationError, batch: bool) -> list[dict]:
+    out = []
+    for e in exc.errors(include_url=False, include_context=False, include_input=False):
+        loc = list(e["loc"])
+        out.append({"loc": (["body", *loc] if batch else ["body", *loc]), "msg": e["msg"]})
+    return out
+
+
+def _unknown_refs(inbounds: list[Inbound], batch: bool) -> dict | None:
+    """Check every location and team named exists before writing anything."""
+    locations = {i.location for i in inbounds if i.location}
+    teams = {i.team for i in inbounds if i.team}
+    known_locations = set()
+    for slug, name in Location.objects.filter(Q(slug__in=locations) | Q(name__in=locations)).values_list("slug", "name"):
+        known_locations |= {slug, name}
+    known_teams = set(Team.objects.filter(slug__in=teams).values_list("slug", flat=True))
+    for index, inbound in enumerate(inbounds):
+        loc = ["body", index] if batch else ["body"]
+        if inbound.location and inbound.location not in known_locations:
+            return {"loc": [*loc, "location"], "msg": f"unknown location {inbound.location!r}"}
+        if inbound.team and inbound.team not in known_teams:
+            return {"loc": [*loc, "team"], "msg": f"unknown team {inbound.team!r}"}
+    return None
+
+
+@router.post(
+    "/messages",
+    response={200: MessageCreated | BatchCreated, 201: MessageCreated | BatchCreated, 400: ErrorOut, 413: ErrorOut, 422: ErrorOut},
+    summary="Take in one customer message, or a list of up to 1,000",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "oneOf": [
+                            {"$ref": "#/components/schemas/MessageIn"},
+                            {"type": "array", "items": {"$ref": "#/components/schemas/MessageIn"}},
+                        ]
+                    }
+                }
+            },
+        }
+    },
+)
+def post_messages(request):
+    """Idempotent on (channel, external_id). Without an external_id, the
+    `Idempotency-Key` header stands in for it (with the item's index in a
+    list). A new message answers 201; a repeat answers 200 with the ids of
+    the first delivery, never a second row. Every item of a list is
+    validated before anything is written."""
+    try:
+        payload = json.loads(request.body or b"")
+    except (ValueError, UnicodeDecodeError) as exc:
+        raise HttpError(400, f"Malformed JSON: {exc}") from None
+    batch = isinstance(payload, list)
+    try:
+        items = _MANY.validate_python(payload) if batch else [_ONE.validate_python(payload)]
+    except ValidationError as exc:
+        return 422, {"detail": _errors(exc, batch)}
+    if batch and not items:
+        raise HttpError(422, "The list is empty.")
+    if len(items) > settings.CALMDESK_API_MAX_BATCH:
+        return 413, {"detail": f"At most {settings.CALMDESK_API_MAX_BATCH} messages per request."}
+    key = request.headers.get("Idempotency-Key", "").strip()[:200]
+    inbounds = []
+    for index, item in enumerate(items):
+        external_id = item.external_id or (f"idem:{request.agent.pk}:{key}:{index}" if key else "")
+        inbound = _inbound(item, external_id)
+        try:
+            inbound.validate()
+        except InboundError as exc:
+            loc = ["body", index] if batch else ["body"]
+            return 422, {"detail": [{"loc": loc, "msg": str(exc)}]}
+        inbounds.append(inbound)
+    problem = _unknown_refs(inbounds, batch)
+    if problem:
+        return 422, {"detail": [problem]}
+    results = []
+    try:
+        for inbound in inbounds:
+            results.append(receive(inbound, assess=False))
+    except InboundError as exc:  # e.g. an unknown location, found while storing
+        return 422, {"detail": [{"loc": ["body", len(results)], "msg": str(exc)}]}
+    finally:
+        new_ids = [r.message_id for r in results if r.created]
+        if new_ids:
+            transaction.on_commit(lambda: queue_assessment(new_ids))
+    created = sum(r.created for r in results)
+    status = 201 if created else 200
+    out = [MessageCreated(**r.__dict__) for r in results]
+    if batch:
+        return status, BatchCreated(results=out, created=created, repeated=len(out) - created)
+    return status, out[0]

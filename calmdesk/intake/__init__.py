@@ -1,0 +1,1 @@
+"""Intake: one small adapter per channel, each ending in `calmdesk.actions.receive`."""

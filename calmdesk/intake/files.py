@@ -1,0 +1,346 @@
+"""File intake: CSV and JSON Lines exports (reviews, social mentions, chats, email).
+
+Pure functions, no Django. `iter_rows(path, channel)` yields
+(line number, Inbound | RowError) for every record, so one broken row is
+reported with its line number while the good ones are kept. The columns
+are documented in docs/intake.md; the file itself being unusable (missing,
+unknown extension, no header, no body column) raises FileFormatError.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import json
+import math
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, tzinfo
+from pathlib import Path
+from typing import Any
+
+from calmdesk.intake.types import Inbound, InboundCustomer, InboundError
+
+FILE_CHANNELS = ("review", "social", "chat", "email", "sms")
+CSV_EXTENSIONS = (".csv", ".tsv")
+JSONL_EXTENSIONS = (".jsonl", ".ndjson")
+MAX_EXTERNAL_ID_CHARS = 255
+MAX_FIELD_CHARS = 2_000_000
+# Column -> Inbound field; the first listed name is the documented one.
+COLUMNS: dict[str, tuple[str, ...]] = {
+    "body": ("body", "text"),
+    "external_id": ("external_id", "id"),
+    "name": ("name", "author"),
+    "email": ("email",),
+    "phone": ("phone",),
+    "handle": ("handle",),
+    "subject": ("subject", "title"),
+    "sent_at": ("sent_at", "date"),
+    "thread_id": ("thread_id",),
+    "location": ("location",),
+    "team": ("team",),
+    "rating": ("rating",),
+    "url": ("url",),
+}
+_CUSTOMER_FIELDS = ("name", "email", "phone", "handle")
+_ALIASES = {alias: key for key, names in COLUMNS.items() for alias in names}
+
+
+class FileFormatError(InboundError):
+    """The file as a whole cannot be read: nothing in it was imported."""
+
+
+@dataclass(frozen=True)
+class RowError:
+    """One record that could not be taken in, by its line in the file."""
+
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"line {self.line}: {self.message}"
+
+
+RowResult = tuple[int, Inbound | RowError]
+
+
+def file_kind(path: str | Path) -> str:
+    """The file's kind, "csv" or "jsonl", from its name; FileFormatError for anything else."""
+    suffix = Path(path).suffix.lower()
+    if suffix in CSV_EXTENSIONS:
+        return "csv"
+    if suffix in JSONL_EXTENSIONS:
+        return "jsonl"
+    raise FileFormatError(
+        f"cannot import {Path(path).name!r}: expected a .csv or .jsonl file "
+        f"(also accepted: {', '.join(CSV_EXTENSIONS[1:] + JSONL_EXTENSIONS[1:])})"
+    )
+
+
+def iter_rows(
+    path: str | Path,
+    channel: str,
+    *,
+    encoding: str = "utf-8",
+    default_tz: tzinfo = UTC,
+) -> Iterator[RowResult]:
+    """Yield (line number, Inbound or RowError) for each record of a CSV/JSONL file.
+
+    Line numbers are the file's own, counting from 1 (a CSV header is line 1;
+    a record spanning lines is reported by its first line). Times without a
+    zone are taken in `default_tz`. Raises FileFormatError before the first
+    row when the file cannot be used at all.
+    """
+    if channel not in FILE_CHANNELS:
+        raise FileFormatError(
+            f"unknown channel {channel!r}; expected one of {', '.join(FILE_CHANNELS)}"
+        )
+    kind = file_kind(path)
+    path = Path(path)
+    if not path.is_file():
+        raise FileFormatError(f"no such file: {path}")
+    try:
+        "".encode(encoding)
+    except LookupError:
+        raise FileFormatError(f"unknown encoding {encoding!r}") from None
+    with path.open("rb") as handle:
+        lines = _decoded_lines(handle, encoding)
+        if kind == "csv":
+            yield from _csv_rows(lines, channel, default_tz, tsv=path.suffix.lower() == ".tsv")
+        else:
+            yield from _jsonl_rows(lines, channel, default_tz)
+
+
+# --- reading -----------------------------------------------------------------
+
+
+@dataclass
+class _Line:
+    text: str
+    error: str = ""  # why the line's bytes could not be decoded
+
+
+def _decoded_lines(handle: Iterable[bytes], encoding: str) -> Iterator[_Line]:
+    """Decode line by line, so one bad byte marks one line, not the whole file."""
+    for number, raw in enumerate(handle, start=1):
+        if number == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        try:
+            yield _Line(raw.decode(encoding))
+        except UnicodeDecodeError as exc:
+            bad = raw[exc.start : exc.start + 1].hex()
+            yield _Line(
+                raw.decode(encoding, errors="replace"),
+                f"not valid {encoding} text (byte 0x{bad} at column {exc.start + 1}); "
+                "re-save the file as UTF-8 or pass --encoding",
+            )
+
+
+def _csv_rows(lines: Iterator[_Line], channel: str, tz: tzinfo, tsv: bool) -> Iterator[RowResult]:
+    bad_lines: dict[int, str] = {}
+    seen = 0
+
+    def texts() -> Iterator[str]:
+        nonlocal seen
+        for line in lines:
+            seen += 1
+            if line.error:
+                bad_lines[seen] = line.error
+            yield line.text
+
+    source = texts()
+    first = next(source, None)
+    if first is None or not first.strip():
+        raise FileFormatError("the file is empty: expected a header line naming the columns")
+    delimiter = "\t" if tsv else max(",;\t", key=first.count)
+    reader = csv.reader(_chain(first, source), delimiter=delimiter, strict=True)
+    try:
+        header = next(reader)
+    except csv.Error as exc:
+        raise FileFormatError(f"line 1: the header cannot be read: {exc}") from None
+    if 1 in bad_lines:
+        raise FileFormatError(f"line 1: {bad_lines[1]}")
+    columns = _header_columns(header)
+    last = reader.line_num
+    while True:
+        start = last + 1
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            last = reader.line_num
+            yield start, RowError(start, f"the row cannot be read as CSV: {exc}")
+            continue
+        last = reader.line_num
+        if not any(value.strip() for value in values):
+            continue  # blank line
+        error = next((bad_lines[n] for n in range(start, last + 1) if n in bad_lines), "")
+        if error:
+            yield start, RowError(start, error)
+            continue
+        if len(values) > len(columns):
+            message = f"{len(values)} fields but the header names only {len(columns)}"
+            yield start, RowError(start, message)
+            continue
+        record = {key: value for key, value in zip(columns, values, strict=False) if key}
+        yield start, _row(record, channel, tz, start)
+
+
+def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
+    yield first
+    yield from rest
+
+
+def _header_columns(header: list[str]) -> list[str]:
+    """Our field name for each header cell ("" for a column we do not use)."""
+    columns = []
+    for cell in header:
+        name = cell.strip().lower().replace(" ", "_").replace("-", "_")
+        columns.append(_ALIASES.get(name, ""))
+    if "body" not in columns:
+        raise FileFormatError(
+            "line 1: no 'body' (or 'text') column; the header has: "
+            + ", ".join(repr(c) for c in header)
+        )
+    return columns
+
+
+def _jsonl_rows(lines: Iterator[_Line], channel: str, tz: tzinfo) -> Iterator[RowResult]:
+    for number, line in enumerate(lines, start=1):
+        if not line.text.strip():
+            continue
+        if line.error:
+            yield number, RowError(number, line.error)
+            continue
+        try:
+            data = json.loads(line.text)
+        except json.JSONDecodeError as exc:
+            yield number, RowError(number, f"not valid JSON: {exc.msg} (column {exc.colno})")
+            continue
+        if not isinstance(data, dict):
+            yield number, RowError(number, f"expected a JSON object, got {type(data).__name__}")
+            continue
+        yield number, _row(_flatten(data), channel, tz, number)
+
+
+def _flatten(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Our field names from a JSON object; a nested "customer" object as in the API."""
+    record: dict[str, Any] = {}
+    for name, value in data.items():
+        key = _ALIASES.get(str(name).strip().lower())
+        if key and value is not None and key not in record:
+            record[key] = value
+    customer = data.get("customer")
+    if isinstance(customer, Mapping):
+        for key in _CUSTOMER_FIELDS:
+            value = customer.get(key)
+            if value is not None and key not in record:
+                record[key] = value
+    return record
+
+
+# --- one record ----------------------------------------------------------------
+
+
+def _text(record: Mapping[str, Any], key: str) -> str:
+    value = record.get(key, "")
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise InboundError(f"{key} must be text, not {type(value).__name__}")
+    text = str(value).strip()
+    if len(text) > MAX_FIELD_CHARS:
+        raise InboundError(f"{key} is over {MAX_FIELD_CHARS:,} characters")
+    return text
+
+
+def _row(record: Mapping[str, Any], channel: str, tz: tzinfo, line: int) -> Inbound | RowError:
+    try:
+        return parse_record(record, channel, default_tz=tz)
+    except InboundError as exc:
+        return RowError(line, str(exc))
+
+
+def parse_record(record: Mapping[str, Any], channel: str, *, default_tz: tzinfo = UTC) -> Inbound:
+    """One record (our field names, see COLUMNS) -> a validated Inbound."""
+    body = _text(record, "body").replace("\r\n", "\n")
+    if not body:
+        raise InboundError("body is empty")
+    name = _text(record, "name")
+    email = _text(record, "email").lower()
+    if email and ("@" not in email or " " in email):
+        raise InboundError(f"email {email!r} is not an email address")
+    customer = InboundCustomer(
+        name=name,
+        email=email,
+        phone=_text(record, "phone"),
+        handle=_text(record, "handle"),
+        review_name=name if channel == "review" else "",
+    )
+    sent_at = parse_time(_text(record, "sent_at"), default_tz)
+    external_id = _text(record, "external_id")
+    if not external_id:
+        external_id = derived_external_id(channel, customer, sent_at, body)
+    elif len(external_id) > MAX_EXTERNAL_ID_CHARS:
+        external_id = "sha256:" + hashlib.sha256(external_id.encode()).hexdigest()
+    inbound = Inbound(
+        channel=channel,
+        body=body,
+        customer=customer,
+        external_id=external_id,
+        subject=_text(record, "subject"),
+        sent_at=sent_at,
+        thread_id=_text(record, "thread_id"),
+        location=_text(record, "location"),
+        team=_text(record, "team"),
+        rating=parse_rating(record.get("rating")),
+        url=_text(record, "url"),
+    )
+    inbound.validate()
+    return inbound
+
+
+def parse_time(value: str, default_tz: tzinfo = UTC) -> datetime | None:
+    """ISO-8601 date or date-time (or Unix seconds); a time without zone is in default_tz."""
+    if not value:
+        return None
+    if value.isdigit() and len(value) >= 9:
+        return datetime.fromtimestamp(int(value), tz=UTC)
+    try:
+        parsed = datetime.fromisoformat(value.replace(" UTC", "Z"))
+    except ValueError:
+        raise InboundError(
+            f"sent_at {value!r} is not an ISO-8601 date or time (e.g. 2024-06-03T10:00:00+02:00)"
+        ) from None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=default_tz)
+    return parsed
+
+
+def parse_rating(value: Any) -> int | None:
+    """A star rating 1–5 from text or a number; None when empty."""
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    if isinstance(value, bool):
+        raise InboundError(f"rating {value!r} is not a number")
+    try:
+        number = float(str(value).strip().replace(",", "."))
+    except ValueError:
+        raise InboundError(f"rating {str(value).strip()!r} is not a number") from None
+    if not math.isfinite(number) or number != int(number):
+        raise InboundError(f"rating {str(value).strip()!r} is not a whole number of stars")
+    rating = int(number)
+    if not 1 <= rating <= 5:
+        raise InboundError(f"rating {rating} is not between 1 and 5")
+    return rating
+
+
+def derived_external_id(
+    channel: str, customer: InboundCustomer, sent_at: datetime | None, body: str
+) -> str:
+    """A stable id for a row without one, so importing the file again adds nothing."""
+    who = "|".join((customer.email, customer.phone, customer.handle, customer.name))
+    when = sent_at.astimezone(UTC).isoformat() if sent_at else ""
+    key = "\x1f".join((channel, who, when, " ".join(body.split())))
+    return "sha256:" + hashlib.sha256(key.encode()).hexdigest()

@@ -1,0 +1,67 @@
+from django.db import models
+
+from calmdesk.models.choices import Channel, Level, Status
+
+
+class Conversation(models.Model):
+    """One case with one customer on one channel: the unit an agent works on.
+
+    difficulty and level follow from the messages' assessments (the current
+    difficulty is the latest inbound message's; peak_difficulty the highest).
+    `thread_key` is the channel's own thread id (chat thread, review id) used
+    to attach later messages.
+    """
+
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
+    team = models.ForeignKey("calmdesk.Team", on_delete=models.PROTECT, related_name="conversations")
+    assignee = models.ForeignKey(
+        "calmdesk.Agent",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="assigned_conversations",
+    )
+    customer = models.ForeignKey(
+        "calmdesk.Customer", on_delete=models.PROTECT, related_name="conversations"
+    )
+    location = models.ForeignKey(
+        "calmdesk.Location",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="conversations",
+    )
+    subject = models.CharField(max_length=300, blank=True)
+    thread_key = models.CharField(max_length=300, blank=True, db_index=True)
+    difficulty = models.PositiveSmallIntegerField(default=0)
+    peak_difficulty = models.PositiveSmallIntegerField(default=0)
+    level = models.CharField(max_length=16, choices=Level.choices, default=Level.CALM)
+    top_reason = models.CharField(max_length=300, blank=True)
+    framework_step = models.PositiveSmallIntegerField(default=1)
+    # The customer wrote last and nobody has answered yet.
+    awaiting_reply = models.BooleanField(default=True)
+    rating = models.PositiveSmallIntegerField(null=True, blank=True)  # reviews
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    last_inbound_at = models.DateTimeField(null=True, blank=True)
+    last_outbound_at = models.DateTimeField(null=True, blank=True)
+    first_response_at = models.DateTimeField(null=True, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-last_inbound_at", "-id"]
+        indexes = [
+            models.Index(fields=["team", "status", "-difficulty"], name="conv_team_status_diff"),
+            models.Index(fields=["status", "-difficulty"], name="conv_status_diff"),
+            models.Index(fields=["customer", "-created_at"], name="conv_customer_created"),
+            models.Index(fields=["channel", "thread_key"], name="conv_channel_thread"),
+        ]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.subject or self.channel}"
+
+    @property
+    def reference(self) -> str:
+        """The token put in email subjects so replies thread back here."""
+        return f"[#CD-{self.pk}]"

@@ -1,0 +1,266 @@
+"""Django settings for Calmdesk. Every setting comes from the environment.
+
+All names are documented in docs/configuration.md (a test fails when one is
+not). The embedded default is one process on a SQLite file with jobs run
+in-process; PostgreSQL, a Redis broker and Celery workers are chosen by
+setting DATABASE_URL and CELERY_BROKER_URL.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+import dj_database_url
+
+from calmdesk.conf import env, env_bool, env_int, env_list
+
+BASE_DIR = Path(__file__).resolve().parent
+
+DATA_DIR = Path(
+    env("CALMDESK_DATA_DIR", "./data", "Directory for the SQLite file, uploads and the secret key file.")
+).resolve()
+
+DEBUG = env_bool("CALMDESK_DEBUG", False, "Django debug mode. Never on in production.")
+PRODUCTION = env_bool(
+    "CALMDESK_PRODUCTION",
+    False,
+    "Behind HTTPS: secure cookies, HSTS and SSL redirect (passes `manage.py check --deploy`).",
+)
+
+
+def _secret_key() -> str:
+    key = env(
+        "SECRET_KEY",
+        "",
+        "Django secret key. Unset: a random key is created once in CALMDESK_DATA_DIR/secret_key.",
+    )
+    if key:
+        return key
+    path = DATA_DIR / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    DATA_DIR.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(50)
+    path.write_text(key)
+    path.chmod(0o600)
+    return key
+
+
+SECRET_KEY = _secret_key()
+ALLOWED_HOSTS = env_list(
+    "ALLOWED_HOSTS", "127.0.0.1,localhost", "Comma-separated host names the site answers to."
+)
+CSRF_TRUSTED_ORIGINS = env_list(
+    "CALMDESK_CSRF_TRUSTED_ORIGINS", "", "Comma-separated origins (https://desk.example.com) for CSRF."
+)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_htmx",
+    "ninja",
+    "calmdesk.apps.CalmdeskConfig",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "csp.middleware.CSPMiddleware",
+]
+
+ROOT_URLCONF = "calmdesk.urls"
+WSGI_APPLICATION = "calmdesk.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+
+def _database(url: str) -> dict:
+    config = dj_database_url.parse(url, conn_max_age=60)
+    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["CONN_MAX_AGE"] = 0
+        config["OPTIONS"] = {
+            # WAL lets readers run beside the one writer; IMMEDIATE takes the
+            # write lock at BEGIN so concurrent writers queue instead of
+            # failing with "database is locked" half-way through.
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+            "timeout": 20,
+        }
+    return config
+
+
+DATABASE_URL = env(
+    "DATABASE_URL",
+    f"sqlite:///{DATA_DIR / 'calmdesk.sqlite3'}",
+    "Database URL: sqlite:///path or postgres://user@host:5432/name. Default: SQLite in the data dir.",
+)
+DATABASES = {"default": _database(DATABASE_URL)}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "inbox"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = env("CALMDESK_TIME_ZONE", "UTC", "Default time zone for display and new teams.")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+WHITENOISE_USE_FINDERS = True  # serve app static files without collectstatic
+WHITENOISE_AUTOREFRESH = DEBUG
+MEDIA_ROOT = DATA_DIR / "uploads"
+
+# Content Security Policy: no inline script, nothing from other origins.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "connect-src": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+        "object-src": ["'none'"],
+    }
+}
+
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cookie
+X_FRAME_OPTIONS = "DENY"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool(
+        "CALMDESK_SSL_REDIRECT", True, "In production, redirect plain HTTP to HTTPS."
+    )
+    SECURE_HSTS_SECONDS = env_int(
+        "CALMDESK_HSTS_SECONDS", 31536000, "In production, the Strict-Transport-Security max-age."
+    )
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Email: outbound replies and notifications.
+_EMAIL_BACKENDS = {
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "locmem": "django.core.mail.backends.locmem.EmailBackend",
+    "file": "django.core.mail.backends.filebased.EmailBackend",
+}
+_email_backend = env(
+    "CALMDESK_EMAIL_BACKEND", "console", "How email leaves: smtp, console, file or locmem."
+)
+EMAIL_BACKEND = _EMAIL_BACKENDS.get(_email_backend, _email_backend)
+EMAIL_FILE_PATH = DATA_DIR / "sent-email"
+EMAIL_HOST = env("CALMDESK_SMTP_HOST", "localhost", "SMTP server host.")
+EMAIL_PORT = env_int("CALMDESK_SMTP_PORT", 25, "SMTP server port.")
+EMAIL_HOST_USER = env("CALMDESK_SMTP_USER", "", "SMTP user name (empty: no login).")
+EMAIL_HOST_PASSWORD = env("CALMDESK_SMTP_PASSWORD", "", "SMTP password.")
+EMAIL_USE_TLS = env_bool("CALMDESK_SMTP_STARTTLS", False, "Use STARTTLS with the SMTP server.")
+EMAIL_USE_SSL = env_bool("CALMDESK_SMTP_SSL", False, "Use implicit TLS (port 465) with the SMTP server.")
+EMAIL_TIMEOUT = 30
+DEFAULT_FROM_EMAIL = env(
+    "CALMDESK_FROM_EMAIL", "support@calmdesk.localhost", "From address of outbound email."
+)
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+CALMDESK_MESSAGE_ID_DOMAIN = env(
+    "CALMDESK_MESSAGE_ID_DOMAIN", "calmdesk.localhost", "Domain used in outbound Message-IDs."
+)
+
+# Replies on non-email channels are delivered to this webhook (HMAC-signed).
+CALMDESK_OUTGOING_WEBHOOK_URL = env(
+    "CALMDESK_OUTGOING_WEBHOOK_URL", "", "URL that receives replies on chat/SMS/social/review/API."
+)
+CALMDESK_OUTGOING_WEBHOOK_SECRET = env(
+    "CALMDESK_OUTGOING_WEBHOOK_SECRET", "", "Shared secret for the webhook's HMAC-SHA256 signature."
+)
+
+# Jobs: with no broker, tasks run in-process right after the transaction
+# commits and periodic jobs run from `calmdesk serve`'s own scheduler thread.
+CELERY_BROKER_URL = env(
+    "CELERY_BROKER_URL", "", "Celery broker (redis://127.0.0.1:6379/0). Empty: run jobs in-process."
+)
+CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
+CELERY_TASK_EAGER_PROPAGATES = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TIMEZONE = "UTC"
+CALMDESK_SCHEDULER = env_bool(
+    "CALMDESK_SCHEDULER",
+    True,
+    "With no broker, run periodic jobs inside `calmdesk serve` (0 to turn off).",
+)
+CALMDESK_MAILBOX_POLL_SECONDS = env_int(
+    "CALMDESK_MAILBOX_POLL_SECONDS", 60, "How often IMAP mailboxes are polled."
+)
+
+# Analysis and playbook (read by the pure-Python packages from the environment).
+CALMDESK_ANALYSIS_BACKEND = env(
+    "CALMDESK_ANALYSIS_BACKEND", "rules", "Analysis backend: rules (default) or learned."
+)
+CALMDESK_MODEL_PATH = env(
+    "CALMDESK_MODEL_PATH", "", "Learned model file; empty: the model shipped with Calmdesk."
+)
+CALMDESK_POLICY_PATH = env(
+    "CALMDESK_POLICY_PATH", "", "Playbook policy YAML; empty: the default policy shipped with Calmdesk."
+)
+
+CALMDESK_PHONE_REGION = env(
+    "CALMDESK_PHONE_REGION", "US", "Region assumed for phone numbers written without a country code."
+)
+CALMDESK_DEFAULT_TEAM = env(
+    "CALMDESK_DEFAULT_TEAM", "", "Slug of the team that gets conversations with no team or location."
+)
+
+# API
+CALMDESK_API_MAX_BATCH = env_int(
+    "CALMDESK_API_MAX_BATCH", 1000, "Most messages accepted in one POST /api/v1/messages."
+)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 64 * 1024 * 1024  # a 1,000-message batch can be large
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("CALMDESK_LOG_LEVEL", "INFO", "Log level.")},
+}
