@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django_htmx",
     "ninja",
     "calmdesk.apps.CalmdeskConfig",
+    "calmdesk.web.apps.WebConfig",  # the desk's pages: templates, static files
 ]
 
 MIDDLEWARE = [
@@ -141,6 +142,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = True  # serve app static files without collectstatic
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "uploads"
@@ -165,15 +167,15 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cook
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+_ssl_redirect = env_bool("CALMDESK_SSL_REDIRECT", True, "In production, redirect plain HTTP to HTTPS.")
+_hsts_seconds = env_int(
+    "CALMDESK_HSTS_SECONDS", 31536000, "In production, the Strict-Transport-Security max-age."
+)
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
-    SECURE_SSL_REDIRECT = env_bool(
-        "CALMDESK_SSL_REDIRECT", True, "In production, redirect plain HTTP to HTTPS."
-    )
-    SECURE_HSTS_SECONDS = env_int(
-        "CALMDESK_HSTS_SECONDS", 31536000, "In production, the Strict-Transport-Security max-age."
-    )
+    SECURE_SSL_REDIRECT = _ssl_redirect
+    SECURE_HSTS_SECONDS = _hsts_seconds
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

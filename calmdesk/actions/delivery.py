@@ -36,7 +36,13 @@ def sign_webhook(secret: str, timestamp: int, body: bytes) -> str:
 
 
 def do_deliver_reply(message_id: int) -> str:
-    """Deliver one queued reply, at most once. Returns the delivery state."""
+    """Deliver one queued reply, at most once. Returns the delivery state.
+
+    The row is locked while sending, so two workers cannot send it twice; a
+    failure is recorded (and committed) before DeliveryError is re-raised for
+    the job to retry.
+    """
+    failure: DeliveryError | None = None
     with transaction.atomic():
         message = (
             Message.objects.select_for_update()
@@ -58,24 +64,22 @@ def do_deliver_reply(message_id: int) -> str:
             else:
                 state = Delivery.RECORDED
         except DeliveryError as exc:
-            message.delivery = Delivery.FAILED
-            message.delivery_error = str(exc)[:2000]
-            message.save(update_fields=["delivery", "delivery_error"])
-            log_event(
-                EventKind.REPLY_FAILED,
-                conversation=message.conversation,
-                message=message.pk,
-                error=str(exc)[:500],
-            )
-            raise
+            failure = exc
+            state = Delivery.FAILED
         message.delivery = state
-        message.delivery_error = ""
-        message.delivered_at = timezone.now()
+        message.delivery_error = str(failure)[:2000] if failure else ""
+        message.delivered_at = None if failure else timezone.now()
         message.save(update_fields=["delivery", "delivery_error", "delivered_at", "email_message_id"])
         log_event(
-            EventKind.REPLY_DELIVERED, conversation=message.conversation, message=message.pk, via=state
+            EventKind.REPLY_FAILED if failure else EventKind.REPLY_DELIVERED,
+            conversation=message.conversation,
+            message=message.pk,
+            via=state,
+            error=str(failure)[:500] if failure else "",
         )
-        return state
+    if failure is not None:
+        raise failure
+    return state
 
 
 def _one_line(value: str) -> str:

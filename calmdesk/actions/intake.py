@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
@@ -11,7 +12,7 @@ from django.utils import timezone
 
 from calmdesk.actions.events import EventKind, log_event
 from calmdesk.actions.identity import resolve_customer
-from calmdesk.intake.types import Inbound, InboundError
+from calmdesk.intake.types import Inbound, InboundCustomer, InboundError
 from calmdesk.models import (
     Channel,
     Conversation,
@@ -79,7 +80,7 @@ def receive(inbound: Inbound, *, assess: bool = True) -> ReceiveResult:
 
 
 def _store(inbound: Inbound) -> ReceiveResult:
-    customer, _ = resolve_customer(inbound.customer)
+    customer, _ = resolve_customer(_scoped(inbound))
     sent_at = inbound.sent_at or timezone.now()
     conversation = _thread(inbound, customer)
     created_conversation = conversation is None
@@ -117,6 +118,18 @@ def _store(inbound: Inbound) -> ReceiveResult:
         channel=inbound.channel,
     )
     return ReceiveResult(message.pk, conversation.pk, customer.pk, True)
+
+
+def _scoped(inbound: Inbound) -> InboundCustomer:
+    """Review-site names are not unique people: "John S." at one location is
+    one reviewer, at another a stranger. Scope the name by location (or by
+    site when there is none); linking a reviewer to a known customer is an
+    agent's confirmed decision (do_link_identity)."""
+    c = inbound.customer
+    if not c.review_name:
+        return c
+    scope = inbound.location or (urlsplit(inbound.url).hostname or "") or "review"
+    return replace(c, review_name=f"{scope}:{c.review_name}")
 
 
 def _touch(conversation: Conversation, inbound: Inbound, sent_at) -> None:

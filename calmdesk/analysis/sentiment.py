@@ -8,9 +8,12 @@ so what was learned is exactly what is applied:
 - negation: up to three words after "not", "never", "n't"... (until the next
   punctuation) are keyed "NOT_word", and their VADER valence flips (x -0.74);
 - contrast: words before "but" count half, words after it count 1.5x;
+- intensifiers: a word after "really", "so", "extremely"... counts 1.3x, after
+  "slightly", "barely"... 0.7x;
 - bigrams of neighbouring words;
-- a few dense features: VADER valence sums (with intensifiers and CAPS
-  emphasis), "!" and "?" counts, CAPS words, elongations.
+- VADER's valence of each word (and emoji), folded into the key weights by
+  the build script; a few dense features: "!" and "?" counts, CAPS words,
+  elongations.
 
 Scoring is dictionary look-ups and sums (no per-character Python loops), with
 every extra pass gated by a cheap check, so a tweet costs a few microseconds.
@@ -22,12 +25,13 @@ import math
 import re
 from dataclasses import dataclass
 from itertools import repeat
+from operator import mul
 
 from calmdesk.analysis.lexicon import sentiment_weights, vader_lexicon
 
 EMOJI_CLASS = "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff"
 TOKEN_RE = re.compile(rf"[^\W\d_]+(?:'[^\W\d_]+)*|\d+|[!?]+|[{EMOJI_CLASS}]|[.,;:]")
-ELONG_RE = re.compile(r"(.)\1{2,}", re.DOTALL)
+ELONG_RE = re.compile(r"([^\W\d_])\1{2,}")
 URL_RE = re.compile(r"(?:https?://|www\.)\S+")
 MENTION_RE = re.compile(r"@\w+")
 CAPS_WORD_RE = re.compile(r"\b[A-Z][A-Z']{2,}\b")
@@ -45,14 +49,14 @@ BOOSTERS = {
         utterly truly deeply highly hugely especially particularly super
         seriously insanely ridiculously terribly awfully fucking freaking
         damn most entirely thoroughly""".split(),
-        0.293,
+        0.3,
     ),
     **dict.fromkeys(
-        "barely hardly slightly somewhat kinda kindof sorta marginally partly".split(), -0.293
+        "barely hardly slightly somewhat kinda kindof sorta marginally partly".split(), -0.3
     ),
 }
-CAPS_BOOST = 0.733
-DENSE = ("vader_pos", "vader_neg", "vader_norm", "excl", "quest", "caps", "elong")
+DENSE = ("excl", "quest", "caps", "elong")
+VADER_DENSE = ("vader_pos", "vader_neg")  # folded into key weights by build.py
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,9 +70,12 @@ def _is_negator(tok: str) -> bool:
     return tok in NEGATORS or tok.endswith("n't")
 
 
-def extract(text: str) -> Features:
-    """Turn one text into sparse keys (+ optional weights) and dense features."""
-    s = text.lower()
+def extract(text: str, low: str | None = None) -> Features:
+    """Turn one text into sparse keys (+ optional weights) and dense features.
+
+    `low` may pass an already lower-cased copy of `text` (saves a pass).
+    """
+    s = text.lower() if low is None else low
     if "\u2019" in s:
         s = s.replace("\u2019", "'")
     n_elong = 0
@@ -103,42 +110,41 @@ def extract(text: str) -> Features:
     keys = words + [a + " " + b for a, b in zip(words, words[1:], strict=False)]
 
     weights: list[float] | None = None
-    if "but" in tokset and "but" in words:
-        last_but = len(words) - 1 - words[::-1].index("but")
-        uni = [0.5 if i < last_but else 1.5 if i > last_but else 1.0 for i in range(len(words))]
+    has_but = "but" in tokset and "but" in words
+    boosted = BOOSTERS.keys() & tokset
+    if has_but or boosted:
+        uni = [1.0] * len(words)
+        if has_but:  # contrast: what follows "but" is what they mean
+            last_but = len(words) - 1 - words[::-1].index("but")
+            uni = [0.5 if i < last_but else 1.5 if i > last_but else 1.0 for i in range(len(words))]
+        if boosted:  # "really bad" counts more than "bad", "slightly bad" less
+            for i in range(1, len(words)):
+                b = BOOSTERS.get(words[i - 1])
+                if b:
+                    uni[i] *= 1.0 + b
         weights = uni + [min(a, b) for a, b in zip(uni, uni[1:], strict=False)]
 
-    dense = _dense(text, words, weights, n_elong)
+    dense = {
+        "excl": min(text.count("!"), 4) / 4.0,
+        "quest": min(text.count("?"), 4) / 4.0,
+        "caps": min(len(CAPS_WORD_RE.findall(text)), 4) / 4.0 if not text.islower() else 0.0,
+        "elong": min(n_elong, 3) / 3.0,
+    }
     return Features(keys=keys, weights=weights, dense=dense)
 
 
-def _dense(text: str, words: list[str], weights: list[float] | None, n_elong: int) -> dict[str, float]:
+def vader_sums(f: Features) -> tuple[float, float]:
+    """Sums of positive and of negative VADER valence over the unigram keys.
+
+    Linear in the keys, so lexicon/build.py folds it into each key's weight:
+    the shipped weights already contain the VADER lexicon's say.
+    """
     lex = vader_lexicon()
-    vals = list(map(lex.get, words, repeat(0.0)))
-    if weights is not None:
-        vals = [v * w for v, w in zip(vals, weights, strict=False)]
-    if BOOSTERS.keys() & set(words):
-        for i in range(1, len(words)):
-            b = BOOSTERS.get(words[i - 1])
-            if b and vals[i]:
-                vals[i] += b if vals[i] > 0 else -b
-    caps = CAPS_WORD_RE.findall(text)
-    if caps and not text.isupper():
-        capset = {c.lower() for c in caps}
-        vals = [v + (CAPS_BOOST if v > 0 else -CAPS_BOOST) if v and w in capset else v
-                for v, w in zip(vals, words, strict=False)]
-    pos = sum(v for v in vals if v > 0)
-    neg = -sum(v for v in vals if v < 0)
-    total = pos - neg
-    return {
-        "vader_pos": min(pos, 12.0) / 4.0,
-        "vader_neg": min(neg, 12.0) / 4.0,
-        "vader_norm": total / math.sqrt(total * total + 15.0),
-        "excl": min(text.count("!"), 4) / 4.0,
-        "quest": min(text.count("?"), 4) / 4.0,
-        "caps": min(len(caps), 4) / 4.0,
-        "elong": min(n_elong, 3) / 3.0,
-    }
+    uni = [k for k in f.keys if " " not in k]
+    vals = list(map(lex.get, uni, repeat(0.0)))
+    if f.weights is not None:
+        vals = [v * w for v, w in zip(vals, f.weights, strict=False)]
+    return sum(v for v in vals if v > 0), -sum(v for v in vals if v < 0)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,15 +162,16 @@ def score(text: str) -> SentimentResult:
 def score_features(f: Features) -> SentimentResult:
     w = sentiment_weights()
     if w.empty:  # no learned file: fall back to the VADER-style valence
-        v = f.dense["vader_norm"]
+        pos, neg = vader_sums(f)
+        v = (pos - neg) / math.sqrt((pos - neg) ** 2 + 15.0)
         label = "negative" if v <= -0.05 else "positive" if v >= 0.05 else "neutral"
         return SentimentResult(v, label, {})
     if f.weights is None:
         zn = w.bias_neg + sum(map(w.neg.get, f.keys, repeat(0.0)))
         zp = w.bias_pos + sum(map(w.pos.get, f.keys, repeat(0.0)))
     else:
-        zn = w.bias_neg + sum(w.neg.get(k, 0.0) * x for k, x in zip(f.keys, f.weights, strict=False))
-        zp = w.bias_pos + sum(w.pos.get(k, 0.0) * x for k, x in zip(f.keys, f.weights, strict=False))
+        zn = w.bias_neg + sum(map(mul, map(w.neg.get, f.keys, repeat(0.0)), f.weights))
+        zp = w.bias_pos + sum(map(mul, map(w.pos.get, f.keys, repeat(0.0)), f.weights))
     for name, value in f.dense.items():
         if value:
             dn, dp = w.dense.get(name, (0.0, 0.0))

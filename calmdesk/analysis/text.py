@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from calmdesk.analysis.types import Span
@@ -72,7 +73,9 @@ class Doc:
     text: str
     low: str = ""
     words: frozenset[str] = frozenset()
+    n_words: int = 0
     truncated: bool = False
+    elongated: bool = False
     _quoted: list[tuple[int, int]] | None = field(default=None, repr=False)
 
     @classmethod
@@ -81,11 +84,13 @@ class Doc:
         if truncated:
             text = text[:MAX_CHARS]
         low = fold(text)
-        words = set(WORD_RE.findall(low))
-        if ELONG_RE.search(low):  # "sooooo" also counts as "so"/"soo"
-            words |= set(WORD_RE.findall(ELONG_RE.sub(r"\1", low)))
-            words |= set(WORD_RE.findall(ELONG_RE.sub(r"\1\1", low)))
-        return cls(text=text, low=low, words=frozenset(words), truncated=truncated)
+        tokens = WORD_RE.findall(low)
+        words = set(tokens)
+        elongated = ELONG_RE.search(low) is not None
+        if elongated:  # "sooooo" also counts as "so"/"soo"
+            words.update(WORD_RE.findall(ELONG_RE.sub(r"\1", low)))
+            words.update(WORD_RE.findall(ELONG_RE.sub(r"\1\1", low)))
+        return cls(text, low, frozenset(words), len(tokens), truncated, elongated)
 
     def span(self, start: int, end: int) -> Span:
         return Span(start, end, self.text[start:end])
@@ -138,8 +143,42 @@ class Doc:
         return self.negated(start) or self.quoted(start, end) or self.reported(start)
 
 
-@functools.lru_cache(maxsize=4096)
-def compile_words(words: frozenset[str]) -> re.Pattern[str]:
-    """A pattern matching any of `words` as a whole word (longest first)."""
-    alts = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
-    return re.compile(rf"\b(?:{alts})\b")
+def find_words(
+    low: str, words: Iterable[str], limit: int = 50, *, stretchy: bool = False
+) -> list[tuple[int, int, str]]:
+    """Whole-word occurrences of `words` in `low`, in text order (at most `limit` each).
+
+    str.find plus a boundary check: no regex per message. With `stretchy`
+    (the text has elongations), a word not found as such is looked for with
+    its letters repeated ("fuuuck" for "fuck").
+    """
+    out: list[tuple[int, int, str]] = []
+    n = len(low)
+    for word in words:
+        size = len(word)
+        pos = low.find(word)
+        found = 0
+        while pos != -1 and found < limit:
+            end = pos + size
+            if (pos == 0 or not _is_word_char(low[pos - 1])) and (end >= n or not _is_word_char(low[end])):
+                out.append((pos, end, word))
+                found += 1
+            pos = low.find(word, pos + 1)
+        if not found and stretchy:
+            for m in _stretchy(word).finditer(low):
+                out.append((m.start(), m.end(), word))
+                found += 1
+                if found >= limit:
+                    break
+    out.sort()
+    return out
+
+
+@functools.lru_cache(maxsize=2048)
+def _stretchy(word: str) -> re.Pattern[str]:
+    """'fuck' -> a pattern for f+u+c+k+ as a whole word (lexicon words only)."""
+    return re.compile(r"(?<![\w'])" + "".join(re.escape(c) + "+" for c in word) + r"(?![\w'])")
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch in "_'"

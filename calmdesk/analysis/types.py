@@ -27,6 +27,7 @@ SIGNAL_KINDS = (
     "insult",
     "threat_of_harm",
     "sarcasm",
+    "complaint",
 )
 
 

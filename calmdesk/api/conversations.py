@@ -1,6 +1,5 @@
 """Read endpoints: conversations (with messages and assessments) and customers."""
 
-from __future__ import annotations
 
 from django.db.models import Prefetch
 from ninja import Query, Router, Schema

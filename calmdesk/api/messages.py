@@ -1,13 +1,12 @@
 """POST /api/v1/messages: take in one message or a list of up to 1,000."""
 
-from __future__ import annotations
 
 import json
 
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
-from ninja import Router
+from ninja import Router, Status
 from ninja.errors import HttpError
 from pydantic import TypeAdapter, ValidationError
 
@@ -99,11 +98,11 @@ def post_messages(request):
     try:
         items = _MANY.validate_python(payload) if batch else [_ONE.validate_python(payload)]
     except ValidationError as exc:
-        return 422, {"detail": _errors(exc, batch)}
+        return Status(422, {"detail": _errors(exc, batch)})
     if batch and not items:
         raise HttpError(422, "The list is empty.")
     if len(items) > settings.CALMDESK_API_MAX_BATCH:
-        return 413, {"detail": f"At most {settings.CALMDESK_API_MAX_BATCH} messages per request."}
+        return Status(413, {"detail": f"At most {settings.CALMDESK_API_MAX_BATCH} messages per request."})
     key = request.headers.get("Idempotency-Key", "").strip()[:200]
     inbounds = []
     for index, item in enumerate(items):
@@ -113,17 +112,17 @@ def post_messages(request):
             inbound.validate()
         except InboundError as exc:
             loc = ["body", index] if batch else ["body"]
-            return 422, {"detail": [{"loc": loc, "msg": str(exc)}]}
+            return Status(422, {"detail": [{"loc": loc, "msg": str(exc)}]})
         inbounds.append(inbound)
     problem = _unknown_refs(inbounds, batch)
     if problem:
-        return 422, {"detail": [problem]}
+        return Status(422, {"detail": [problem]})
     results = []
     try:
         for inbound in inbounds:
             results.append(receive(inbound, assess=False))
     except InboundError as exc:  # e.g. an unknown location, found while storing
-        return 422, {"detail": [{"loc": ["body", len(results)], "msg": str(exc)}]}
+        return Status(422, {"detail": [{"loc": ["body", len(results)], "msg": str(exc)}]})
     finally:
         new_ids = [r.message_id for r in results if r.created]
         if new_ids:
@@ -132,5 +131,5 @@ def post_messages(request):
     status = 201 if created else 200
     out = [MessageCreated(**r.__dict__) for r in results]
     if batch:
-        return status, BatchCreated(results=out, created=created, repeated=len(out) - created)
-    return status, out[0]
+        return Status(status, BatchCreated(results=out, created=created, repeated=len(out) - created))
+    return Status(status, out[0])

@@ -75,7 +75,8 @@ class Tally:
     def summary(self) -> str:
         parts = [f"{self.imported:,} imported"]
         if self.auto_submitted:
-            parts[0] += f" ({self.auto_submitted:,} auto-replies, never answered)"
+            n = self.auto_submitted
+            parts[0] += f" ({n:,} auto-repl{'y' if n == 1 else 'ies'}, never answered)"
         parts.append(f"{self.present:,} already present")
         n = len(self.broken)
         if n:
@@ -97,17 +98,38 @@ def _receiver(args: argparse.Namespace):
     setup_django()
     from calmdesk.actions import receive
 
-    assess = not args.no_assess
-
     def call(inbound: Inbound) -> Any:
         if args.team and not inbound.team:
             inbound = dataclasses.replace(inbound, team=args.team)
-        return receive(inbound, assess=assess)
+        return receive(inbound, assess=False)  # assessed per batch, after its commit
 
     return call
 
 
-def _store(tally: Tally, receive, inbound: Inbound, where: str) -> str:
+# Rows stored per transaction: one commit per batch instead of per row, and
+# one assessment call per batch (after the commit) instead of per message.
+BATCH_ROWS = 500
+
+
+def _batches(items: Iterable[Any], size: int = BATCH_ROWS) -> Iterable[list[Any]]:
+    batch: list[Any] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def _assess_later(new_ids: list[int], args: argparse.Namespace) -> None:
+    if new_ids and not args.no_assess:
+        from calmdesk.jobs import queue_assessment
+
+        queue_assessment(new_ids)
+
+
+def _store(tally: Tally, receive, inbound: Inbound, where: str, new_ids: list[int]) -> str:
     """Receive one message and count it; the reason when it was refused, else ""."""
     try:
         result = receive(inbound)
@@ -115,12 +137,13 @@ def _store(tally: Tally, receive, inbound: Inbound, where: str) -> str:
         return str(exc)
     except Exception as exc:
         raise CommandError(
-            f"{where}: could not store it ({exc.__class__.__name__}: {exc}); what was "
-            "stored before it is kept, and running the same import again skips it"
+            f"{where}: could not store it ({exc.__class__.__name__}: {exc}); the batches "
+            f"committed before it are kept, and running the same import again skips them"
         ) from exc
     if result.created:
         tally.imported += 1
         tally.auto_submitted += int(inbound.auto_submitted)
+        new_ids.append(result.message_id)
     else:
         tally.present += 1
     return ""
@@ -155,7 +178,7 @@ def cmd_import(args: argparse.Namespace) -> int:
     except FileFormatError as exc:
         raise CommandError(str(exc)) from None
     if not path.is_file():
-        raise CommandError(f"no such file: {path}")
+        raise CommandError(f"{'not a file' if path.exists() else 'no such file'}: {path}")
     try:
         tz = ZoneInfo(args.timezone)
     except (ZoneInfoNotFoundError, ValueError):
@@ -173,15 +196,21 @@ def cmd_import(args: argparse.Namespace) -> int:
     errors: list[tuple[int, str]] = []
     total = _count_records(path, kind)
     bar = _progress(_prepend(first, rows), total, "row", args.quiet)
+    from django.db import transaction
+
     try:
-        for line, item in bar:
-            if isinstance(item, Inbound):
-                problem = _store(tally, receive, item, f"line {line}")
-            else:
-                problem = item.message
-            if problem:
-                tally.broken.append(f"line {line}: {problem}")
-                errors.append((line, problem))
+        for batch in _batches(bar):
+            new_ids: list[int] = []
+            with transaction.atomic():
+                for line, item in batch:
+                    if isinstance(item, Inbound):
+                        problem = _store(tally, receive, item, f"line {line}", new_ids)
+                    else:
+                        problem = item.message
+                    if problem:
+                        tally.broken.append(f"line {line}: {problem}")
+                        errors.append((line, problem))
+            _assess_later(new_ids, args)
     except (FileFormatError, OSError) as exc:
         raise CommandError(f"{path.name}: {exc}") from None
     finally:
@@ -232,7 +261,7 @@ def cmd_import_email(args: argparse.Namespace) -> int:
     for name in args.files:
         path = Path(name)
         if not path.is_file():
-            raise CommandError(f"no such file: {path}")
+            raise CommandError(f"{'not a file' if path.exists() else 'no such file'}: {path}")
         kind = _email_kind(path)
         count = 1
         if kind == "mbox":
@@ -250,11 +279,21 @@ def cmd_import_email(args: argparse.Namespace) -> int:
     prefix = len(sources) > 1
     total = sum(count for _path, _kind, count in sources)
     bar = _progress(_emails(sources, prefix), total, "message", args.quiet)
+    from django.db import transaction
+
     try:
-        for where, item in bar:
-            problem = _store(tally, receive, item, where) if isinstance(item, Inbound) else item
-            if problem:
-                tally.broken.append(f"{where}: {problem}")
+        for batch in _batches(bar):
+            new_ids: list[int] = []
+            with transaction.atomic():
+                for where, item in batch:
+                    problem = (
+                        _store(tally, receive, item, where, new_ids)
+                        if isinstance(item, Inbound)
+                        else item
+                    )
+                    if problem:
+                        tally.broken.append(f"{where}: {problem}")
+            _assess_later(new_ids, args)
     finally:
         bar.close()
     return tally.finish(args.strict)

@@ -57,7 +57,7 @@ _BLOCK_TAGS = frozenset(
         "address", "article", "aside", "blockquote", "center", "dd", "div", "dl", "dt",
         "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4",
         "h5", "h6", "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section",
-        "table", "tbody", "td", "tfoot", "th", "thead", "tr", "ul",
+        "table", "tbody", "tfoot", "thead", "tr", "ul",
     }
 )  # fmt: skip
 _SPACES = re.compile(r"[ \t\r\n\f\v\u00a0]+")
@@ -78,6 +78,8 @@ class _TextRenderer(HTMLParser):
         text = "".join(self.current)
         self.current = []
         parts = text.split("\n") if self.pre_depth else [_SPACES.sub(" ", text).strip()]
+        if parts == [""]:
+            return
         for part in parts:
             self.lines.append(("> " * self.quote_depth) + part if part else "")
 
@@ -90,7 +92,10 @@ class _TextRenderer(HTMLParser):
             self.skip_depth += 1
             return
         if tag == "br":
-            self._break()
+            if "".join(self.current).strip() or self.pre_depth:
+                self._break()
+            else:
+                self.lines.append("")  # <br><br>: a blank line
         elif tag in ("p", "blockquote", "table", "ul", "ol", "h1", "h2", "h3", "h4"):
             self._blank_line()
         elif tag in _BLOCK_TAGS:

@@ -28,7 +28,7 @@ _ATTRIBUTION_START = re.compile(
     r"^\s*(on|le|am|el|op|il|em|den|på)\s.{4,}", re.IGNORECASE
 )  # fmt: skip
 _ATTRIBUTION_END = re.compile(
-    r"(wrote|a écrit|schrieb|escribió|schreef|ha scritto|escreveu|skrev)\s*:\s*$",
+    r"(wrote|a écrit|schrieb|escribió|schreef|ha scritto|escreveu|skrev)\b[^:]*:\s*$",
     re.IGNORECASE,
 )
 _ORIGINAL_MESSAGE = re.compile(

@@ -19,7 +19,7 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
-from calmdesk.intake.types import Inbound, InboundCustomer, InboundError
+from calmdesk.intake.types import MAX_BODY_CHARS, Inbound, InboundCustomer, InboundError
 
 FILE_CHANNELS = ("review", "social", "chat", "email", "sms")
 CSV_EXTENSIONS = (".csv", ".tsv")
@@ -98,7 +98,7 @@ def iter_rows(
     kind = file_kind(path)
     path = Path(path)
     if not path.is_file():
-        raise FileFormatError(f"no such file: {path}")
+        raise FileFormatError(f"{'not a file' if path.exists() else 'no such file'}: {path}")
     try:
         "".encode(encoding)
     except LookupError:
@@ -153,6 +153,8 @@ def _csv_rows(lines: Iterator[_Line], channel: str, tz: tzinfo, tsv: bool) -> It
     if first is None or not first.strip():
         raise FileFormatError("the file is empty: expected a header line naming the columns")
     delimiter = "\t" if tsv else max(",;\t", key=first.count)
+    # The csv module's default field limit (128 KiB) is below the body limit.
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_BODY_CHARS + 1))
     reader = csv.reader(_chain(first, source), delimiter=delimiter, strict=True)
     try:
         header = next(reader)
@@ -214,7 +216,7 @@ def _jsonl_rows(lines: Iterator[_Line], channel: str, tz: tzinfo) -> Iterator[Ro
             yield number, RowError(number, line.error)
             continue
         try:
-            data = json.loads(line.text)
+            data = json.loads(line.text.rstrip("\r\n"))
         except json.JSONDecodeError as exc:
             yield number, RowError(number, f"not valid JSON: {exc.msg} (column {exc.colno})")
             continue

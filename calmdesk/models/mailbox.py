@@ -14,6 +14,7 @@ class Mailbox(models.Model):
     folder = models.CharField(max_length=200, default="INBOX")
     active = models.BooleanField(default=True)
     last_uid = models.PositiveBigIntegerField(null=True, blank=True)
+    uidvalidity = models.PositiveBigIntegerField(null=True, blank=True)
     last_polled_at = models.DateTimeField(null=True, blank=True)
     last_error = models.TextField(blank=True)
 

@@ -14,8 +14,24 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
-from calmdesk.analysis.types import EMOTIONS, LEVELS, SIGNAL_KINDS
-
+# Mirrors of calmdesk.analysis.types (a test keeps them equal); kept here so the
+# policy loads even while the analysis package is being changed.
+LEVELS = ("calm", "tense", "difficult", "hostile")
+EMOTIONS = ("anger", "frustration", "disappointment", "anxiety", "gratitude")
+SIGNAL_KINDS = (
+    "churn_threat",
+    "review_threat",
+    "legal_threat",
+    "chargeback_threat",
+    "escalation_request",
+    "repeat_contact",
+    "urgency",
+    "shouting",
+    "profanity",
+    "insult",
+    "threat_of_harm",
+    "sarcasm",
+)
 CHANNELS = ("email", "chat", "sms", "review", "social")
 ROLES = ("agent", "lead", "manager", "admin")
 STEP_KEYS = (
@@ -142,10 +158,6 @@ SignalKind = Literal[
 ]
 Emotion = Literal["anger", "frustration", "disappointment", "anxiety", "gratitude"]
 
-assert set(LEVELS) == {"calm", "tense", "difficult", "hostile"}
-assert set(SIGNAL_KINDS) >= {"legal_threat", "profanity", "insult", "threat_of_harm"}
-assert set(EMOTIONS) == {"anger", "frustration", "disappointment", "anxiety", "gratitude"}
-
 # A quantified group that is itself quantified, e.g. (a+)+ or (\w*)*: the
 # classic shape of catastrophic backtracking. Policy regexes may not use it.
 _NESTED_QUANTIFIER = re.compile(r"\((?:[^()\\]|\\.)*[+*}](?:[^()\\]|\\.)*\)\s*[+*{]")
@@ -247,6 +259,7 @@ class Drafts(Strict):
     greeting_no_name: Template
     acknowledge_unclear: Template
     emotions: dict[Emotion, Template]
+    apology: Template
     repeat_contact: Template
     escalation_request: Template
     clarify_question: Template

@@ -10,10 +10,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-from calmdesk.analysis.types import Assessment
 from calmdesk.playbook.timefmt import TeamCalendar
+
+if TYPE_CHECKING:  # only the type: the playbook must load without the analysis engine
+    from calmdesk.analysis.types import Assessment
 
 Direction = Literal["in", "out", "note"]
 

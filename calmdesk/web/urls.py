@@ -1,10 +1,21 @@
-from django.contrib.auth import views as auth_views
+"""The desk's pages. Every pattern here has a rule in tests/web/test_permissions.py."""
+
 from django.urls import path
 
-from calmdesk.web import views
+from calmdesk.web import account, conversation, customers, inbox, manager
 
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(template_name="calmdesk/login.html"), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("", views.inbox, name="inbox"),
+    path("login/", account.LoginView.as_view(), name="login"),
+    path("logout/", account.LogoutView.as_view(), name="logout"),
+    path("account/password/", account.PasswordChangeView.as_view(), name="password_change"),
+    path("", inbox.inbox, name="inbox"),
+    path("c/<int:pk>/", conversation.conversation_page, name="conversation"),
+    path("c/<int:pk>/timeline/", conversation.conversation_timeline, name="conversation_timeline"),
+    path("c/<int:pk>/reply/", conversation.reply, name="conversation_reply"),
+    path("c/<int:pk>/note/", conversation.add_note, name="conversation_note"),
+    path("c/<int:pk>/assign/", conversation.assign, name="conversation_assign"),
+    path("c/<int:pk>/status/", conversation.set_status, name="conversation_status"),
+    path("customers/<int:pk>/", customers.customer_page, name="customer"),
+    path("customers/<int:pk>/merge/", customers.merge, name="customer_merge"),
+    path("manager/", manager.manager, name="manager"),
 ]

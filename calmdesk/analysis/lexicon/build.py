@@ -22,14 +22,14 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from calmdesk.analysis.lexicon import WEIGHTS_FILE
-from calmdesk.analysis.sentiment import DENSE, extract
+from calmdesk.analysis.lexicon import WEIGHTS_FILE, vader_lexicon
+from calmdesk.analysis.sentiment import DENSE, extract, vader_sums
 
 LABELS = ("negative", "neutral", "positive")
 MIN_DF_UNIGRAM = 3
 MIN_DF_BIGRAM = 4
-PRUNE = 0.02
-C_GRID = (0.1, 0.2, 0.4)
+MAX_KEYS = 15_000  # size budget for the shipped file (largest weights kept)
+C_GRID = (0.03, 0.06, 0.1)
 
 
 def read_train(data: Path) -> tuple[list[str], list[int], dict[str, int]]:
@@ -100,7 +100,9 @@ def main(argv: list[str] | None = None) -> int:
             cols.append(j)
             vals.append(w)
     sparse = csr_matrix((vals, (rows, cols)), shape=(len(feats), len(vocab)))
-    dense = csr_matrix(np.array([[f.dense[n] for n in DENSE] for f in feats]))
+    dense = csr_matrix(
+        np.array([[f.dense[n] for n in DENSE] + [v / 4.0 for v in vader_sums(f)] for f in feats])
+    )
     X = hstack([sparse, dense]).tocsr()
     y = np.array(labels)
 
@@ -121,20 +123,25 @@ def main(argv: list[str] | None = None) -> int:
     coef = m.coef_ - m.coef_[1]  # relative to neutral: softmax is unchanged
     bias = m.intercept_ - m.intercept_[1]
 
-    inv = sorted(vocab, key=vocab.__getitem__)
-    kept = 0
+    # Fold the two VADER columns into per-key weights: they are linear in the keys.
+    j_vpos, j_vneg = len(vocab) + len(DENSE), len(vocab) + len(DENSE) + 1
+    weights: dict[str, list[float]] = {k: [coef[0, j], coef[2, j]] for k, j in vocab.items()}
+    for key, v in vader_lexicon().items():
+        row = weights.setdefault(key, [0.0, 0.0])
+        for c, col in ((0, 0), (1, 2)):
+            row[c] += (coef[col, j_vpos] * max(v, 0.0) + coef[col, j_vneg] * max(-v, 0.0)) / 4.0
+    ranked = sorted(weights.items(), key=lambda kv: -max(abs(kv[1][0]), abs(kv[1][1])))
+    kept_items = [(k, w) for k, w in ranked if "\t" not in k and "\n" not in k][:MAX_KEYS]
+    floor = max(abs(kept_items[-1][1][0]), abs(kept_items[-1][1][1])) if kept_items else 0.0
+    kept = len(kept_items)
     with open(args.out, "w", encoding="utf-8") as out:
         out.write("# key\tw_negative\tw_positive (relative to neutral); see PROVENANCE.md\n")
         out.write(f"__bias__\t{bias[0]:.4f}\t{bias[2]:.4f}\n")
         for i, name in enumerate(DENSE):
             j = len(vocab) + i
             out.write(f"__dense__:{name}\t{coef[0, j]:.4f}\t{coef[2, j]:.4f}\n")
-        for j, key in enumerate(inv):
-            wn, wp = coef[0, j], coef[2, j]
-            if abs(wn) < PRUNE and abs(wp) < PRUNE or "\t" in key:
-                continue
+        for key, (wn, wp) in sorted(kept_items):
             out.write(f"{key}\t{wn:.3f}\t{wp:.3f}\n")
-            kept += 1
     digest = hashlib.sha256(args.out.read_bytes()).hexdigest()[:16]
     prov = args.out.with_name("PROVENANCE.md")
     lines = [
@@ -152,7 +159,8 @@ def main(argv: list[str] | None = None) -> int:
         f"Model: multinomial logistic regression, class_weight=balanced, C={best_c}",
         f"(picked by 3-fold CV on train: {', '.join(f'C={c}: {s:.4f}' for c, s in cv_scores.items())}).",
         f"Features: {len(vocab)} unigram/bigram keys (min df {MIN_DF_UNIGRAM}/{MIN_DF_BIGRAM})"
-        f" + {len(DENSE)} dense; {kept} keys kept after pruning |w| < {PRUNE}.",
+        f" + {len(DENSE)} dense + 2 VADER-valence sums (folded into the key weights);",
+        f"the {kept} keys with the largest weights are kept (|w| >= {floor:.3f}).",
         f"File sha256 (first 16): {digest}",
         "",
     ]

@@ -1,0 +1,180 @@
+"""assess / assess_many: one text (or many) in, an Assessment out.
+
+The rules always run: they supply the signals (threat intents, requests,
+repeat contact, shouting, abuse cues) and the evidence spans. Sentiment,
+emotions and abuse come from the chosen scoring backend: the rules' own
+lexicon scorer by default, or a model (`backend="learned"` or any
+ScoringBackend). Text the rules cannot read (empty, other language, only
+emoji or links) gets low confidence and a reason instead of a guess.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from calmdesk.analysis import emotions as emotion_rules
+from calmdesk.analysis import language, scoring, sentiment, signals
+from calmdesk.analysis.backends.rules import RulesBackend
+from calmdesk.analysis.text import Doc, find_words
+from calmdesk.analysis.types import EMOTIONS, Assessment, ModelScores, ScoringBackend, Span
+
+BACKEND_ENV = "CALMDESK_ANALYSIS_BACKEND"
+BACKENDS = ("rules", "learned")
+
+Backend = str | ScoringBackend | None
+
+
+def _check_text(text: object, where: str = "text") -> str:
+    if not isinstance(text, str):
+        raise TypeError(f"assess() needs a str for {where}, got {type(text).__name__}")
+    return text
+
+
+@functools.cache
+def _learned() -> ScoringBackend:
+    from calmdesk.analysis.backends.learned import load_backend
+
+    return load_backend()
+
+
+def resolve_backend(backend: Backend = None) -> ScoringBackend | None:
+    """The model backend to use, or None for the built-in rules scorer."""
+    if backend is None:
+        backend = os.environ.get(BACKEND_ENV, "").strip() or "rules"
+    if isinstance(backend, str):
+        name = backend.strip().lower()
+        if name == "rules":
+            return None
+        if name == "learned":
+            return _learned()
+        raise ValueError(f"unknown analysis backend {backend!r}: use one of {', '.join(BACKENDS)}")
+    if isinstance(backend, RulesBackend):
+        return None
+    if isinstance(backend, ScoringBackend):
+        return backend
+    raise TypeError(f"backend must be 'rules', 'learned' or a ScoringBackend, got {type(backend).__name__}")
+
+
+def assess(text: str, context: Mapping[str, Any] | None = None, *, backend: Backend = None) -> Assessment:
+    """How difficult `text` is, and why. See the package docstring."""
+    _check_text(text)
+    model = resolve_backend(backend)
+    scores = None
+    if model is not None and language.detect(text).readable:
+        scores = model.score_many([text])[0]
+    return _assess(text, context, scores, model.name if model else "rules")
+
+
+def assess_many(
+    texts: Iterable[str], context: Mapping[str, Any] | None = None, *, backend: Backend = None
+) -> list[Assessment]:
+    """assess() for many texts: same results, one model batch, duplicates judged once."""
+    items = list(texts)
+    for i, t in enumerate(items):
+        _check_text(t, f"texts[{i}]")
+    model = resolve_backend(backend)
+    engine = model.name if model else "rules"
+    unique = list(dict.fromkeys(items))
+    scores: dict[str, ModelScores] = {}
+    if model is not None:
+        readable = [t for t in unique if language.detect(t).readable]
+        if readable:
+            scores = dict(zip(readable, model.score_many(readable), strict=True))
+    done = {t: _assess(t, context, scores.get(t), engine) for t in unique}
+    return [done[t] for t in items]
+
+
+def _sentiment_evidence(doc: Doc, feats: sentiment.Features) -> list[Span]:
+    """The (up to three) words that pushed the sentiment most towards negative."""
+    w = sentiment.sentiment_weights()
+    neg, pos = w.neg, w.pos
+    pushes = []
+    for key in set(feats.keys):
+        if " " in key or key.startswith("NOT_") or key in sentiment.NEGATORS:
+            continue
+        push = neg.get(key, 0.0) - pos.get(key, 0.0)
+        if push > 0.4:
+            pushes.append((push, key))
+    if not pushes:
+        return []
+    pushes.sort(reverse=True)
+    found = find_words(doc.low, [k for _, k in pushes[:3]], 1, stretchy=doc.elongated)
+    return [doc.span(s, e) for s, e, _ in found]
+
+
+def _assess(
+    text: str, context: Mapping[str, Any] | None, model: ModelScores | None, engine: str
+) -> Assessment:
+    doc = Doc.of(text)
+    lang = language.detect(doc.text, doc.words)
+    prior = signals.prior_contacts(context)
+    if not lang.readable:
+        sigs, _ = signals.detect(Doc.of(""), context)  # context-only signals
+        shout = signals.shouting(doc)
+        if shout:
+            sigs.append(shout)
+        emotions = dict.fromkeys(EMOTIONS, 0.0)
+        difficulty, level = scoring.difficulty_of(0.0, emotions, 0.0, sigs)
+        reasons = [lang.reason, *scoring.reasons_for(sigs, emotions, {}, 0.0, [], prior)]
+        return Assessment(
+            sentiment=0.0, sentiment_label="neutral", emotions=emotions, abuse=0.0,
+            signals=sigs, difficulty=difficulty, level=level, reasons=reasons,
+            language=lang.code, confidence=round(min(0.2, lang.confidence * 0.2), 4),
+            engine=engine,
+        )
+
+    sigs, abuse = signals.detect(doc, context)
+    feats = sentiment.extract(doc.text, doc.low)
+    emotions, emo_evidence = emotion_rules.score(doc, sigs)
+    if model is None:
+        result = sentiment.score_features(feats)
+        polarity, label = result.score, result.label
+        sarcasm = next((s for s in sigs if s.kind == "sarcasm"), None)
+        if sarcasm and sarcasm.score >= 0.5 and polarity > 0:
+            polarity, label = -0.5 * polarity * sarcasm.score, "negative"
+    else:
+        polarity = max(-1.0, min(1.0, float(model.sentiment)))
+        label = _label(polarity, model.sentiment_probs)
+        emotions = {e: round(max(0.0, min(1.0, float(model.emotions.get(e, 0.0)))), 4) for e in EMOTIONS}
+        harm = next((s.score for s in sigs if s.kind == "threat_of_harm"), 0.0)
+        abuse = round(max(0.0, min(1.0, max(float(model.abuse), harm))), 4)
+
+    difficulty, level = scoring.difficulty_of(polarity, emotions, abuse, sigs)
+    neg_evidence = _sentiment_evidence(doc, feats) if polarity <= -0.35 else []
+    reasons = scoring.reasons_for(sigs, emotions, emo_evidence, polarity, neg_evidence, prior)
+    if model is not None:
+        reasons.append(
+            f"Sentiment, emotions and abuse scored by the {engine} model; "
+            "threats and evidence found by the rules."
+        )
+    if not reasons and level == "calm":
+        reasons.append("Nothing difficult found.")
+    if doc.truncated:
+        reasons.append(f"Only the first {len(doc.text):,} characters were read.")
+    confidence = lang.confidence * min(1.0, 0.55 + 0.09 * doc.n_words)
+    return Assessment(
+        sentiment=round(polarity, 4), sentiment_label=label, emotions=emotions, abuse=abuse,
+        signals=sigs, difficulty=difficulty, level=level, reasons=reasons,
+        language=lang.code, confidence=round(confidence, 4), engine=engine,
+    )
+
+
+def _label(polarity: float, probs: Mapping[str, float]) -> str:
+    if probs:
+        return max(("negative", "neutral", "positive"), key=lambda k: probs.get(k, 0.0))
+    return "negative" if polarity <= -0.05 else "positive" if polarity >= 0.05 else "neutral"
+
+
+def score_many(texts: Sequence[str]) -> list[ModelScores]:
+    """The rules' own sentiment/emotions/abuse as ModelScores (for RulesBackend)."""
+    out = []
+    for text in texts:
+        doc = Doc.of(_check_text(text))
+        sigs, abuse = signals.detect(doc)
+        emotions, _ = emotion_rules.score(doc, sigs)
+        result = sentiment.score(doc.text)
+        out.append(ModelScores(result.score, emotions, abuse, result.probs))
+    return out

@@ -1,0 +1,242 @@
+"""The inbox queue: filters from the query string, priority order, counts per filter.
+
+Read-only. Everything starts from `access.visible_conversations`, so a filter
+can narrow what an agent sees but never widen it. The number of queries is
+fixed (it does not grow with the number of rows): a test holds it there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from urllib.parse import urlencode
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
+from django.db.models.functions import Substr
+
+from calmdesk.access import visible_conversations
+from calmdesk.models import (
+    Agent,
+    Channel,
+    Conversation,
+    Direction,
+    Identity,
+    Level,
+    Location,
+    Message,
+    Status,
+    Team,
+)
+from calmdesk.models.choices import LEVEL_RANK
+
+PAGE_SIZE = 50
+ALL = "all"  # status=all: every status (the default is open)
+FACETS = ("status", "channel", "level", "team", "assignee", "location")
+
+LEVEL_RANK_EXPR = Case(
+    *[When(level=level, then=Value(rank)) for level, rank in LEVEL_RANK.items()],
+    default=Value(0),
+    output_field=IntegerField(),
+)
+# Hardest first: level, then difficulty, then who has waited longest.
+PRIORITY = (
+    F("level_rank").desc(),
+    F("difficulty").desc(),
+    F("last_inbound_at").asc(nulls_last=True),
+    F("id").asc(),
+)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What the agent asked for; unknown values are dropped, never trusted."""
+
+    status: str = Status.OPEN
+    channel: str = ""
+    level: str = ""
+    team: str = ""  # team slug
+    assignee: str = ""  # "me", "none" or an agent id
+    location: str = ""  # location id
+    unanswered: bool = False
+    q: str = ""
+    page: int = 1
+
+    @classmethod
+    def from_query(cls, params) -> Filters:
+        def pick(name: str, allowed) -> str:
+            value = params.get(name, "")
+            return value if value in allowed else ""
+
+        status = params.get("status", Status.OPEN)
+        if status not in (*Status.values, ALL):
+            status = Status.OPEN
+        assignee = params.get("assignee", "")
+        if assignee not in ("me", "none") and not assignee.isdigit():
+            assignee = ""
+        location = params.get("location", "")
+        page = params.get("page", "1")
+        return cls(
+            status=status,
+            channel=pick("channel", Channel.values),
+            level=pick("level", Level.values),
+            team=params.get("team", "")[:100],
+            assignee=assignee[:12],
+            location=location[:12] if location.isdigit() else "",
+            unanswered=params.get("unanswered", "") == "1",
+            q=" ".join(params.get("q", "").split())[:200],
+            page=min(int(page), 100_000) if page.isdigit() and int(page) > 0 else 1,
+        )
+
+    def query(self, **changes) -> str:
+        """The query string for these filters with `changes` applied (back to page 1)."""
+        changes.setdefault("page", 1)
+        f = replace(self, **changes)
+        params = {k: getattr(f, k) for k in (*FACETS, "q") if getattr(f, k)}
+        if f.status == Status.OPEN:
+            params.pop("status")
+        if f.unanswered:
+            params["unanswered"] = "1"
+        if f.page > 1:
+            params["page"] = f.page
+        return "?" + urlencode(params) if params else "?"
+
+    def page_query(self, page: int) -> str:
+        return self.query(page=page)
+
+
+def _apply(qs: QuerySet, f: Filters, agent: Agent, skip: str = "") -> QuerySet:
+    """Narrow `qs` by every filter except `skip` (the facet being counted)."""
+    if skip != "status" and f.status != ALL:
+        qs = qs.filter(status=f.status)
+    if skip != "channel" and f.channel:
+        qs = qs.filter(channel=f.channel)
+    if skip != "level" and f.level:
+        qs = qs.filter(level=f.level)
+    if skip != "team" and f.team:
+        qs = qs.filter(team__slug=f.team)
+    if skip != "assignee" and f.assignee:
+        if f.assignee == "me":
+            qs = qs.filter(assignee=agent)
+        elif f.assignee == "none":
+            qs = qs.filter(assignee__isnull=True)
+        else:
+            qs = qs.filter(assignee_id=int(f.assignee))
+    if skip != "location" and f.location:
+        qs = qs.filter(location_id=int(f.location))
+    if skip != "unanswered" and f.unanswered:
+        qs = qs.filter(awaiting_reply=True)
+    if f.q:
+        qs = qs.filter(_search(f.q))
+    return qs
+
+
+def _search(q: str) -> Q:
+    """Customer name, any of their identities, the subject, or any message's text."""
+    identity = Identity.objects.filter(customer=OuterRef("customer_id"), value__icontains=q)
+    text = Message.objects.filter(conversation=OuterRef("pk"), body__icontains=q)
+    return (
+        Q(customer__name__icontains=q)
+        | Q(subject__icontains=q)
+        | Exists(identity)
+        | Exists(text)
+    )
+
+
+def first_line_subquery():
+    first = Message.objects.filter(conversation=OuterRef("pk"), direction=Direction.IN)
+    return Substr(Subquery(first.order_by("sent_at", "id").values("body")[:1]), 1, 160)
+
+
+def rows(agent: Agent, f: Filters) -> tuple[list[Conversation], int]:
+    """One page of the queue, hardest first, and the total count."""
+    qs = _apply(visible_conversations(agent), f, agent)
+    total = qs.count()
+    start = (f.page - 1) * PAGE_SIZE
+    page = list(
+        qs.select_related("customer", "assignee__user", "team", "location")
+        .annotate(level_rank=LEVEL_RANK_EXPR, first_line=first_line_subquery())
+        .order_by(*PRIORITY)[start : start + PAGE_SIZE]
+    )
+    return page, total
+
+
+@dataclass
+class Option:
+    value: str
+    label: str
+    count: int
+    href: str
+    active: bool
+
+
+@dataclass
+class Facet:
+    name: str
+    label: str
+    options: list[Option] = field(default_factory=list)
+
+
+def _counts(agent: Agent, f: Filters, facet: str, column: str) -> dict[str, int]:
+    qs = _apply(visible_conversations(agent), f, agent, skip=facet)
+    grouped = qs.order_by().values(column).annotate(n=Count("id")).values_list(column, "n")
+    return {("none" if key is None else str(key)): n for key, n in grouped}
+
+
+def facets(agent: Agent, f: Filters) -> tuple[list[Facet], int]:
+    """Every filter with its options and how many conversations each would show."""
+    teams = list(Team.objects.all() if agent.sees_all_teams else agent.teams.all())
+    team_ids = [t.pk for t in teams]
+    locations = list(
+        Location.objects.all()
+        if agent.sees_all_teams
+        else Location.objects.filter(Q(team_id__in=team_ids) | Q(team__isnull=True))
+    )
+    agents = list(
+        Agent.objects.select_related("user")
+        if agent.sees_all_teams
+        else Agent.objects.select_related("user").filter(teams__in=team_ids).distinct()
+    )
+    out = []
+
+    def facet(name, label, counts, choices, *, any_value=""):
+        current = getattr(f, name)
+        options = [Option(any_value, "Any", sum(counts.values()), f.query(**{name: any_value}),
+                          current == any_value)]
+        for value, text in choices:
+            options.append(
+                Option(value, text, counts.get(value, 0), f.query(**{name: value}), current == value)
+            )
+        out.append(Facet(name, label, options))
+
+    status_counts = _counts(agent, f, "status", "status")
+    facet("status", "Status", status_counts, Status.choices, any_value=ALL)
+    out[-1].options.append(out[-1].options.pop(0))  # "Any" status last: open is the default
+    facet("channel", "Channel", _counts(agent, f, "channel", "channel"), Channel.choices)
+    level_choices = sorted(Level.choices, key=lambda c: -LEVEL_RANK[c[0]])
+    facet("level", "Level", _counts(agent, f, "level", "level"), level_choices)
+    by_team = _counts(agent, f, "team", "team_id")
+    facet("team", "Team", {t.slug: by_team.get(str(t.pk), 0) for t in teams},
+          [(t.slug, t.name) for t in teams])
+    by_agent = _counts(agent, f, "assignee", "assignee_id")
+    assignee_counts = {"me": by_agent.get(str(agent.pk), 0), "none": by_agent.get("none", 0)}
+    assignee_counts.update({str(a.pk): by_agent.get(str(a.pk), 0) for a in agents if a.pk != agent.pk})
+    facet("assignee", "Assignee", assignee_counts,
+          [("me", "Me"), ("none", "Nobody")] + [(str(a.pk), a.name) for a in agents if a.pk != agent.pk])
+    out[-1].options[0].count = sum(by_agent.values())
+    facet("location", "Location", _counts(agent, f, "location", "location_id"),
+          [(str(loc.pk), loc.name) for loc in locations])
+    unanswered = _apply(visible_conversations(agent), f, agent, skip="unanswered").filter(
+        awaiting_reply=True
+    ).count()
+    return out, unanswered
