@@ -66,7 +66,17 @@ class MailboxForm(forms.ModelForm):
 
     class Meta:
         model = Mailbox
-        fields = ("name", "team", "host", "port", "use_ssl", "username", "password", "folder", "active")
+        fields = (
+            "name",
+            "team",
+            "host",
+            "port",
+            "use_ssl",
+            "username",
+            "password",
+            "folder",
+            "active",
+        )
 
     def clean_password(self) -> str:
         value = self.cleaned_data.get("password", "")
@@ -80,7 +90,16 @@ class MailboxForm(forms.ModelForm):
 @admin.register(Mailbox)
 class MailboxAdmin(admin.ModelAdmin):
     form = MailboxForm
-    list_display = ("name", "team", "host", "username", "folder", "active", "last_polled_at", "has_error")
+    list_display = (
+        "name",
+        "team",
+        "host",
+        "username",
+        "folder",
+        "active",
+        "last_polled_at",
+        "has_error",
+    )
     list_filter = ("active", "team")
     search_fields = ("name", "host", "username")
     readonly_fields = ("last_uid", "last_polled_at", "last_error")
@@ -111,7 +130,16 @@ class EventAdmin(ReadOnlyAdmin):
     search_fields = ("kind",)
     date_hierarchy = "created_at"
     list_select_related = ("actor__user",)
-    readonly_fields = ("kind", "actor", "conversation", "customer", "before", "after", "data", "created_at")
+    readonly_fields = (
+        "kind",
+        "actor",
+        "conversation",
+        "customer",
+        "before",
+        "after",
+        "data",
+        "created_at",
+    )
 
 
 @admin.register(ApiToken)

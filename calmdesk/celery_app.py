@@ -10,7 +10,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "calmdesk.settings")
 
 app = Celery("calmdesk")
 app.config_from_object("django.conf:settings", namespace="CELERY")
-app.conf.imports = ("calmdesk.jobs",)
+app.conf.imports = ("calmdesk.jobs",)  # which imports every area module
 # Queues named by how long their work may wait.
 app.conf.task_default_queue = "within_1_minute"
 app.conf.task_routes = {

@@ -215,6 +215,15 @@ CALMDESK_OUTGOING_WEBHOOK_SECRET = env(
     "CALMDESK_OUTGOING_WEBHOOK_SECRET", "", "Shared secret for the webhook's HMAC-SHA256 signature."
 )
 
+# Alerts (escalations, negative reviews, low scores...) also go to this
+# Slack-compatible incoming webhook, and links in them start with the base URL.
+CALMDESK_SLACK_WEBHOOK_URL = env(
+    "CALMDESK_SLACK_WEBHOOK_URL", "", "Slack-compatible incoming webhook for alerts (empty: none)."
+)
+CALMDESK_BASE_URL = env(
+    "CALMDESK_BASE_URL", "http://127.0.0.1:8000", "Public address of the desk, for links in alerts."
+)
+
 # Jobs: with no broker, tasks run in-process right after the transaction
 # commits and periodic jobs run from `calmdesk serve`'s own scheduler thread.
 CELERY_BROKER_URL = env(
@@ -252,6 +261,106 @@ CALMDESK_PHONE_REGION = env(
 )
 CALMDESK_DEFAULT_TEAM = env(
     "CALMDESK_DEFAULT_TEAM", "", "Slug of the team that gets conversations with no team or location."
+)
+
+# Follow-ups, surveys, SMS and the outbox (docs/follow-up.md).
+CALMDESK_SURVEY_RATE_LIMIT = env_int(
+    "CALMDESK_SURVEY_RATE_LIMIT", 30, "Most survey/unsubscribe page requests per IP address per 10 minutes."
+)
+CALMDESK_OUTBOX_MAX_ATTEMPTS = env_int(
+    "CALMDESK_OUTBOX_MAX_ATTEMPTS", 8, "Delivery attempts of one outbound email/SMS before giving up."
+)
+CALMDESK_OUTBOX_BACKOFF_SECONDS = env_int(
+    "CALMDESK_OUTBOX_BACKOFF_SECONDS", 30, "First retry delay of a failed delivery; doubles each attempt (max 1 h)."
+)
+CALMDESK_OUTBOX_LEASE_SECONDS = env_int(
+    "CALMDESK_OUTBOX_LEASE_SECONDS", 120, "How long a sender owns a message; after that a dead sender's work is retried."
+)
+CALMDESK_RECOVERY_MIN_SAMPLE = env_int(
+    "CALMDESK_RECOVERY_MIN_SAMPLE", 10, "Fewest cases or answers behind a recovery figure before it is shown as a rate."
+)
+CALMDESK_RECOVERY_WINDOW_DAYS = env_int(
+    "CALMDESK_RECOVERY_WINDOW_DAYS", 90, "How long after a difficult case later behaviour counts towards its outcome."
+)
+CALMDESK_SMS_URL = env(
+    "CALMDESK_SMS_URL", "", "SMS provider endpoint (Twilio: https://api.twilio.com/2010-04-01/Accounts/SID/Messages.json). Empty: SMS off."
+)
+CALMDESK_SMS_USER = env("CALMDESK_SMS_USER", "", "SMS provider basic-auth user (Twilio: the account SID).")
+CALMDESK_SMS_PASSWORD = env("CALMDESK_SMS_PASSWORD", "", "SMS provider basic-auth password (Twilio: the auth token).")
+CALMDESK_SMS_FROM = env("CALMDESK_SMS_FROM", "", "Sender number or name for SMS.")
+CALMDESK_SMS_BODY_TEMPLATE = env(
+    "CALMDESK_SMS_BODY_TEMPLATE", "To=$to&From=$sender&Body=$body", "Request body with $to, $sender, $body (escaped for the content type)."
+)
+CALMDESK_SMS_CONTENT_TYPE = env(
+    "CALMDESK_SMS_CONTENT_TYPE", "application/x-www-form-urlencoded", "Content type of the SMS request (form or application/json)."
+)
+CALMDESK_SMS_IDEMPOTENCY_HEADER = env(
+    "CALMDESK_SMS_IDEMPOTENCY_HEADER", "Idempotency-Key", "Header carrying a stable key per SMS, so a retried send is not sent twice (empty: none)."
+)
+
+# Reputation watch: reviews, mentions, alerts (docs/reputation.md).
+CALMDESK_REPUTATION_NEGATIVE_MAX_RATING = env_int(
+    "CALMDESK_REPUTATION_NEGATIVE_MAX_RATING", 2, "Star ratings at or below this open a reputation case."
+)
+CALMDESK_REPUTATION_SLA_HOURS = env(
+    "CALMDESK_REPUTATION_SLA_HOURS", "", "Optional public-response caps per rating in hours, e.g. 1:12,2:24 (the policy's public_response target applies otherwise)."
+)
+CALMDESK_REPUTATION_THREAT_SIGNALS = env_list(
+    "CALMDESK_REPUTATION_THREAT_SIGNALS", "legal_threat,chargeback_threat,threat_of_harm,review_threat", "Analysis signals that open a reputation case whatever the rating."
+)
+CALMDESK_REPUTATION_SPIKE_WEEKS = env_int(
+    "CALMDESK_REPUTATION_SPIKE_WEEKS", 8, "Trailing weeks that make the usual level of negative reviews for spike detection."
+)
+CALMDESK_REPUTATION_SPIKE_MIN_COUNT = env_int(
+    "CALMDESK_REPUTATION_SPIKE_MIN_COUNT", 3, "Fewest negative reviews in a week before it can be a spike."
+)
+CALMDESK_REPUTATION_SPIKE_ALPHA = env(
+    "CALMDESK_REPUTATION_SPIKE_ALPHA", "0.01", "Poisson tail probability below which a week's negative count is a spike."
+)
+CALMDESK_REPUTATION_SWEEP_MINUTES = env_int(
+    "CALMDESK_REPUTATION_SWEEP_MINUTES", 5, "How often overdue public responses and spikes are checked."
+)
+CALMDESK_FEED_POLL_MINUTES = env_int(
+    "CALMDESK_FEED_POLL_MINUTES", 30, "Default interval between polls of an RSS/Atom mention feed."
+)
+CALMDESK_FEED_TIMEOUT_SECONDS = env_int(
+    "CALMDESK_FEED_TIMEOUT_SECONDS", 15, "Timeout of one feed request."
+)
+CALMDESK_FEED_MAX_BYTES = env_int(
+    "CALMDESK_FEED_MAX_BYTES", 5_000_000, "Largest feed body read; a larger feed counts as a failure."
+)
+CALMDESK_FEED_MAX_BACKOFF_MINUTES = env_int(
+    "CALMDESK_FEED_MAX_BACKOFF_MINUTES", 1440, "Longest wait before retrying a failing feed (the wait doubles per failure)."
+)
+
+# Insights: root causes, discovery, patterns, the digest (docs/insights.md).
+CALMDESK_CAUSE_FEATURES = env(
+    "CALMDESK_CAUSE_FEATURES", "auto", "Root-cause classifier and discovery features: auto, embeddings or tfidf."
+)
+CALMDESK_CAUSE_MODEL_PATH = env(
+    "CALMDESK_CAUSE_MODEL_PATH", "", "Root-cause classifier file; empty: CALMDESK_DATA_DIR/models/root_causes.joblib."
+)
+CALMDESK_CAUSE_MIN_CONFIDENCE = float(env(
+    "CALMDESK_CAUSE_MIN_CONFIDENCE", "0.5", "The classifier's cause is used at this probability or above; else the rules'."
+))
+CALMDESK_DISCOVERY_DAYS = env_int(
+    "CALMDESK_DISCOVERY_DAYS", 28, "Discovery clusters the uncategorized complaints of this many days."
+)
+CALMDESK_DISCOVERY_MIN_CLUSTER = env_int(
+    "CALMDESK_DISCOVERY_MIN_CLUSTER", 5, "Smallest group of complaints discovery proposes as a new cause."
+)
+CALMDESK_INSIGHTS_WEEKS = env_int("CALMDESK_INSIGHTS_WEEKS", 12, "Weeks shown on the insights pages.")
+CALMDESK_REPEAT_CONTACT_DAYS = env_int(
+    "CALMDESK_REPEAT_CONTACT_DAYS", 7, "A conversation within this many days of the customer's last one is a repeat contact."
+)
+CALMDESK_CHURN_WINDOW_DAYS = env_int(
+    "CALMDESK_CHURN_WINDOW_DAYS", 60, "Silent-churn estimate: a customer not heard from for this many days has not come back."
+)
+CALMDESK_VERDICT_MIN_COUNT = env_int(
+    "CALMDESK_VERDICT_MIN_COUNT", 10, "Fewest complaints (before + after) for a before/after verdict on a fix."
+)
+CALMDESK_DIGEST_ENABLED = env_bool(
+    "CALMDESK_DIGEST_ENABLED", True, "Email the weekly insights digest to managers and admins."
 )
 
 # API

@@ -17,9 +17,20 @@ from calmdesk.actions.identity import (
     resolve_customer,
 )
 from calmdesk.actions.intake import ReceiveResult, receive
+from calmdesk.actions.notify import do_mark_read, managers_of, notify
+from calmdesk.actions.reputation import (
+    do_approve_public_reply,
+    do_confirm_link,
+    do_evaluate_reviews,
+    do_ingest_review,
+)
 from calmdesk.actions.users import check_token, do_create_token, do_create_user
 
 __all__ = [
+    "do_approve_public_reply",
+    "do_confirm_link",
+    "do_evaluate_reviews",
+    "do_ingest_review",
     "DeliveryError",
     "EventKind",
     "ReceiveResult",
@@ -31,6 +42,9 @@ __all__ = [
     "do_create_user",
     "do_deliver_reply",
     "do_link_identity",
+    "do_mark_read",
+    "managers_of",
+    "notify",
     "do_merge_customers",
     "do_reply",
     "do_set_status",

@@ -89,9 +89,12 @@ def do_assign(
 ) -> Conversation:
     """Give the conversation to an agent (or nobody) and optionally another team."""
     team = team or conversation.team
-    if assignee is not None and not assignee.sees_all_teams:
-        if not assignee.teams.filter(pk=team.pk).exists():
-            raise PermissionDenied(f"{assignee.name} is not on the {team.name} team.")
+    if (
+        assignee is not None
+        and not assignee.sees_all_teams
+        and not assignee.teams.filter(pk=team.pk).exists()
+    ):
+        raise PermissionDenied(f"{assignee.name} is not on the {team.name} team.")
     before = {"assignee": conversation.assignee_id, "team": conversation.team_id}
     conversation.assignee = assignee
     conversation.team = team

@@ -1,4 +1,4 @@
-"""Delivering replies: email through Django's backend, other channels to a signed webhook."""
+"""Delivering replies through the outbox: email, SMS (when a provider is set) or a signed webhook."""
 
 from __future__ import annotations
 
@@ -6,12 +6,8 @@ import hashlib
 import hmac
 import json
 import logging
-import time
-import urllib.error
-import urllib.request
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.utils import timezone
 
@@ -38,11 +34,14 @@ def sign_webhook(secret: str, timestamp: int, body: bytes) -> str:
 def do_deliver_reply(message_id: int) -> str:
     """Deliver one queued reply, at most once. Returns the delivery state.
 
-    The row is locked while sending, so two workers cannot send it twice; a
-    failure is recorded (and committed) before DeliveryError is re-raised for
-    the job to retry.
+    The reply goes through the outbox (calmdesk.actions.outbox): its row is
+    keyed by the message, claimed with a conditional UPDATE and a lease, so
+    two workers cannot send it twice and a dead worker's send is retried with
+    the same Message-ID. A failure is recorded on the message (and committed)
+    before DeliveryError is raised for the job to retry.
     """
-    failure: DeliveryError | None = None
+    from calmdesk.actions.outbox import claim, deliver
+
     with transaction.atomic():
         message = (
             Message.objects.select_for_update()
@@ -55,38 +54,69 @@ def do_deliver_reply(message_id: int) -> str:
         ):
             return message.delivery
         try:
-            if message.channel == Channel.EMAIL:
-                _send_email(message)
-                state = Delivery.SENT
-            elif settings.CALMDESK_OUTGOING_WEBHOOK_URL:
-                _post_webhook(message)
-                state = Delivery.SENT
-            else:
-                state = Delivery.RECORDED
+            row = outbox_for_reply(message)
         except DeliveryError as exc:
+            message.delivery = Delivery.FAILED
+            message.delivery_error = str(exc)
+            message.save(update_fields=["delivery", "delivery_error"])
+            log_event(EventKind.REPLY_FAILED, conversation=message.conversation,
+                      message=message.pk, via=Delivery.FAILED, error=str(exc))
             failure = exc
-            state = Delivery.FAILED
-        message.delivery = state
-        message.delivery_error = str(failure)[:2000] if failure else ""
-        message.delivered_at = None if failure else timezone.now()
-        message.save(update_fields=["delivery", "delivery_error", "delivered_at", "email_message_id"])
-        log_event(
-            EventKind.REPLY_FAILED if failure else EventKind.REPLY_DELIVERED,
-            conversation=message.conversation,
-            message=message.pk,
-            via=state,
-            error=str(failure)[:500] if failure else "",
-        )
+        else:
+            failure = None
+            if row is None:
+                message.delivery = Delivery.RECORDED
+                message.delivered_at = timezone.now()
+                message.save(update_fields=["delivery", "delivered_at"])
+                log_event(EventKind.REPLY_DELIVERED, conversation=message.conversation,
+                          message=message.pk, via=Delivery.RECORDED, error="")
+                return Delivery.RECORDED
     if failure is not None:
         raise failure
-    return state
+    token = claim(row.pk, force=True)
+    if token is not None:
+        deliver(row.pk, token)
+    message.refresh_from_db(fields=["delivery", "delivery_error"])
+    if message.delivery == Delivery.FAILED:
+        raise DeliveryError(message.delivery_error or "delivery failed")
+    return message.delivery
+
+
+def outbox_for_reply(message: Message):
+    """The outbox row that delivers this reply (None: nothing to deliver it to).
+
+    Email: to the customer's address, with a stable Message-ID and threading
+    headers. SMS: through the SMS provider when one is set. Otherwise the
+    signed webhook when set. The row is created once per message.
+    """
+    from calmdesk.actions.outbox import enqueue
+    from calmdesk.models import OutboxChannel, OutboxKind
+    from calmdesk.sms import sms_enabled
+
+    conversation = message.conversation
+    common = {"key": f"reply:{message.pk}", "kind": OutboxKind.REPLY, "message": message,
+              "customer": conversation.customer, "send_now": False}
+    if message.channel == Channel.EMAIL:
+        to, subject, headers = _email_envelope(message)
+        message.email_message_id = headers["Message-ID"].strip("<>")
+        message.save(update_fields=["email_message_id"])
+        return enqueue(channel=OutboxChannel.EMAIL, to=to, subject=subject, headers=headers,
+                       body=message.body, **common)
+    phone = conversation.customer.identities.filter(kind=IdentityKind.PHONE).values_list(
+        "value", flat=True).first()
+    if message.channel == Channel.SMS and phone and sms_enabled():
+        return enqueue(channel=OutboxChannel.SMS, to=phone, body=message.body, **common)
+    if settings.CALMDESK_OUTGOING_WEBHOOK_URL:
+        return enqueue(channel=OutboxChannel.WEBHOOK, to=settings.CALMDESK_OUTGOING_WEBHOOK_URL,
+                       body=json.dumps(_webhook_payload(message)), **common)
+    return None
 
 
 def _one_line(value: str) -> str:
     return " ".join(value.split())  # no CR/LF can reach a header
 
 
-def _send_email(message: Message) -> None:
+def _email_envelope(message: Message) -> tuple[str, str, dict[str, str]]:
     conversation = message.conversation
     to = (
         conversation.customer.identities.filter(kind=IdentityKind.EMAIL)
@@ -102,7 +132,6 @@ def _send_email(message: Message) -> None:
         .values_list("email_message_id", flat=True)
     )
     refs = [f"<{m.strip('<>')}>" for m in previous][-20:]
-    message.email_message_id = outbound_message_id(message).strip("<>")
     headers = {"Message-ID": outbound_message_id(message), "Auto-Submitted": "no"}
     if refs:
         headers["In-Reply-To"] = refs[-1]
@@ -110,22 +139,12 @@ def _send_email(message: Message) -> None:
     subject = _one_line(conversation.subject or "Your message")
     if not subject.lower().startswith("re:"):
         subject = f"Re: {subject}"
-    email = EmailMessage(
-        subject=f"{subject} {conversation.reference}",
-        body=message.body,
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        to=[to],
-        headers=headers,
-    )
-    try:
-        email.send(fail_silently=False)
-    except (OSError, ValueError) as exc:
-        raise DeliveryError(f"email to {to} failed: {exc}") from exc
+    return to, f"{subject} {conversation.reference}", headers
 
 
-def _post_webhook(message: Message) -> None:
+def _webhook_payload(message: Message) -> dict:
     conversation = message.conversation
-    payload = {
+    return {
         "event": "reply",
         "message_id": message.pk,
         "conversation_id": conversation.pk,
@@ -139,18 +158,3 @@ def _post_webhook(message: Message) -> None:
         "author": message.author.name if message.author else None,
         "sent_at": message.sent_at.isoformat(),
     }
-    body = json.dumps(payload).encode()
-    headers = {"Content-Type": "application/json", "User-Agent": "Calmdesk"}
-    if settings.CALMDESK_OUTGOING_WEBHOOK_SECRET:
-        headers["X-Calmdesk-Signature"] = sign_webhook(
-            settings.CALMDESK_OUTGOING_WEBHOOK_SECRET, int(time.time()), body
-        )
-    request = urllib.request.Request(  # noqa: S310 (URL is an admin setting)
-        settings.CALMDESK_OUTGOING_WEBHOOK_URL, data=body, headers=headers, method="POST"
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-            if not 200 <= response.status < 300:
-                raise DeliveryError(f"webhook answered {response.status}")
-    except (urllib.error.URLError, OSError) as exc:
-        raise DeliveryError(f"webhook failed: {exc}") from exc

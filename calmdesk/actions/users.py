@@ -13,7 +13,7 @@ from django.utils import timezone
 from calmdesk.actions.events import EventKind, log_event
 from calmdesk.models import Agent, ApiToken, Role, Team
 
-TOKEN_PREFIX = "cdk_"
+TOKEN_PREFIX = "cdk_"  # noqa: S105 (a public prefix)
 
 
 @transaction.atomic

@@ -8,6 +8,8 @@ contact feeds frustration, urgency feeds anxiety; sarcasm cancels gratitude.
 
 from __future__ import annotations
 
+import re
+
 from calmdesk.analysis.lexicon.emotion_cues import EMOTION_PHRASES, EMOTION_WORDS, INTENSIFIERS
 from calmdesk.analysis.text import Doc, find_words
 from calmdesk.analysis.types import EMOTIONS, Signal, Span
@@ -35,42 +37,60 @@ def _intensified(doc: Doc, start: int) -> bool:
     return bool(before) and before[-1] in INTENSIFIERS
 
 
+# word -> [(emotion, weight)]: one set intersection finds every emotion cue.
+WORD_INDEX: dict[str, list[tuple[str, float]]] = {}
+for _emotion, _lexicon in EMOTION_WORDS.items():
+    for _word, _weight in _lexicon.items():
+        WORD_INDEX.setdefault(_word, []).append((_emotion, _weight))
+PHRASE_INDEX: dict[str, list[tuple[str, re.Pattern[str], float]]] = {}
+for _emotion, _phrases in EMOTION_PHRASES.items():
+    for _pattern, _weight, _gate in _phrases:
+        for _word in _gate:
+            PHRASE_INDEX.setdefault(_word, []).append((_emotion, _pattern, _weight))
+ZERO = dict.fromkeys(EMOTIONS, 0.0)
+
+
 def score(doc: Doc, signals: list[Signal]) -> tuple[dict[str, float], dict[str, list[Span]]]:
     """Emotion scores and, for each emotion, the spans that show it."""
-    scores = dict.fromkeys(EMOTIONS, 0.0)
-    evidence: dict[str, list[Span]] = {}
     words = doc.words
-    for emotion in EMOTIONS:
-        lexicon = EMOTION_WORDS[emotion]
-        found = words & lexicon.keys()
-        hits: list[tuple[float, int, int]] = []
-        if found:
-            for s, e, word in find_words(doc.low, found, MAX_MATCHES, stretchy=doc.elongated):
-                if doc.negated(s, 24):
+    found = words & WORD_INDEX.keys()
+    phrase_gates = words & PHRASE_INDEX.keys()
+    if not found and not phrase_gates and not signals:
+        return dict(ZERO), {}
+    hits: dict[str, list[tuple[float, int, int]]] = {}
+    if found:
+        for s, e, word in find_words(doc.low, found, MAX_MATCHES, stretchy=doc.elongated):
+            if doc.negated(s, 24):
+                continue
+            boost = 1.25 if _intensified(doc, s) else 1.0
+            for emotion, w in WORD_INDEX[word]:
+                hits.setdefault(emotion, []).append((min(1.0, w * boost), s, e))
+    if phrase_gates:
+        seen: set[int] = set()
+        for word in phrase_gates:
+            for emotion, pattern, weight in PHRASE_INDEX[word]:
+                if id(pattern) in seen:
                     continue
-                w = lexicon.get(word, 0.5)
-                if _intensified(doc, s):
-                    w = min(1.0, w * 1.25)
-                hits.append((w, s, e))
-        for pattern, weight, gate in EMOTION_PHRASES.get(emotion, ()):
-            if gate & words:
+                seen.add(id(pattern))
                 for n, m in enumerate(pattern.finditer(doc.low)):
                     if n >= MAX_MATCHES:
                         break
-                    hits.append((weight, m.start(), m.end()))
-        if hits:
-            miss = 1.0
-            for w, _, _ in hits:
-                miss *= 1.0 - w
-            scores[emotion] = 1.0 - miss
-            hits.sort(key=lambda h: (-h[0], h[1]))
-            spans: list[Span] = []
-            for _, s, e in hits:
-                if all(e <= sp.start or s >= sp.end for sp in spans):
-                    spans.append(doc.span(s, e))
-                if len(spans) == 3:
-                    break
-            evidence[emotion] = spans
+                    hits.setdefault(emotion, []).append((weight, m.start(), m.end()))
+    scores = dict(ZERO)
+    evidence: dict[str, list[Span]] = {}
+    for emotion, found_hits in hits.items():
+        miss = 1.0
+        for w, _, _ in found_hits:
+            miss *= 1.0 - w
+        scores[emotion] = 1.0 - miss
+        found_hits.sort(key=lambda h: (-h[0], h[1]))
+        spans: list[Span] = []
+        for _, s, e in found_hits:
+            if all(e <= sp.start or s >= sp.end for sp in spans):
+                spans.append(doc.span(s, e))
+            if len(spans) == 3:
+                break
+        evidence[emotion] = spans
     if signals:
         by_kind = {s.kind: s.score for s in signals}
         for emotion, kind, factor in SIGNAL_FEEDS:

@@ -18,7 +18,7 @@ from typing import Any
 from calmdesk.analysis import emotions as emotion_rules
 from calmdesk.analysis import language, scoring, sentiment, signals
 from calmdesk.analysis.backends.rules import RulesBackend
-from calmdesk.analysis.text import Doc, find_words
+from calmdesk.analysis.text import MAX_CHARS, Doc, find_words, fold
 from calmdesk.analysis.types import EMOTIONS, Assessment, ModelScores, ScoringBackend, Span
 
 BACKEND_ENV = "CALMDESK_ANALYSIS_BACKEND"
@@ -108,7 +108,12 @@ def _sentiment_evidence(doc: Doc, feats: sentiment.Features) -> list[Span]:
 def _assess(
     text: str, context: Mapping[str, Any] | None, model: ModelScores | None, engine: str
 ) -> Assessment:
-    doc = Doc.of(text)
+    truncated = len(text) > MAX_CHARS
+    if truncated:
+        text = text[:MAX_CHARS]
+    low = fold(text)
+    feats = sentiment.extract(text, low)
+    doc = Doc(text, low, feats.words, feats.n_tokens, truncated, feats.dense["elong"] > 0, feats.n_caps)
     lang = language.detect(doc.text, doc.words)
     prior = signals.prior_contacts(context)
     if not lang.readable:
@@ -127,7 +132,6 @@ def _assess(
         )
 
     sigs, abuse = signals.detect(doc, context)
-    feats = sentiment.extract(doc.text, doc.low)
     emotions, emo_evidence = emotion_rules.score(doc, sigs)
     if model is None:
         result = sentiment.score_features(feats)

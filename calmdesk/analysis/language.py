@@ -69,18 +69,21 @@ class Language:
     reason: str = ""  # why not, in one sentence, when not readable
 
 
+ENGLISH = Language("en", 0.95, True)
+
+
 def detect(text: str, words: frozenset[str] | None = None) -> Language:
     """Which language `text` is in, and whether the English rules can read it.
 
-    `words` may pass the lower-cased word set of `text` (Doc.words) to skip
-    re-tokenizing plain ASCII text, the common case.
+    `words` may pass the lower-cased word set of `text` (Doc.words): text
+    with three or more English stop words is English without further work.
     """
+    if words is not None and len(words & STOP["en"]) >= 3:  # plainly English: the common case
+        return ENGLISH
     sample = text[:SAMPLE]
     if not sample.strip():
         return Language("und", 0.0, False, "Empty message: nothing to judge.")
     linky = "/" in sample or "@" in sample or "www" in sample
-    if words is not None and sample.isascii() and not linky and len(text) <= SAMPLE:
-        return _by_stopwords(words, len(words))
     stripped = URL_RE.sub(" ", sample) if linky else sample
     if stripped.isascii():
         if not WORD_RE.search(stripped):

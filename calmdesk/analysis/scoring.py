@@ -76,20 +76,28 @@ def level_of(difficulty: int) -> str:
 def difficulty_of(
     sentiment: float, emotions: dict[str, float], abuse: float, signals: list[Signal]
 ) -> tuple[int, str]:
+    raw = 35.0 * abuse - 22.0 * sentiment if sentiment < 0 else 35.0 * abuse
+    raw += (
+        25.0 * emotions["anger"] + 15.0 * emotions["frustration"]
+        + 10.0 * emotions["disappointment"] + 6.0 * emotions["anxiety"]
+    )
+    if not signals:
+        raw -= 8.0 * emotions["gratitude"]
+        if raw <= 0.0:
+            return 0, "calm"
+        difficulty = round(100.0 * (1.0 - math.exp(-raw / 60.0)))
+        return difficulty, level_of(difficulty)
     by_kind = {s.kind: s.score for s in signals}
-    raw = 22.0 * max(0.0, -sentiment) + 35.0 * abuse
-    raw += sum(EMOTION_WEIGHT[e] * emotions.get(e, 0.0) for e in EMOTION_WEIGHT)
     raw += sum(SIGNAL_WEIGHT.get(k, 10.0) * v for k, v in by_kind.items())
-    if not any(k in by_kind for k in THREATS):
-        raw -= 8.0 * emotions.get("gratitude", 0.0)
-    difficulty = round(100.0 * (1.0 - math.exp(-max(0.0, raw) / 60.0)))
-
-    floor = None
     strong_threat = any(by_kind.get(k, 0.0) >= 0.5 for k in THREATS)
+    if not any(k in by_kind for k in THREATS):
+        raw -= 8.0 * emotions["gratitude"]
+    difficulty = round(100.0 * (1.0 - math.exp(-max(0.0, raw) / 60.0)))
+    floor = None
     if (
         by_kind.get("threat_of_harm", 0.0) >= 0.5
         or abuse >= 0.7
-        or (emotions.get("anger", 0.0) >= 0.6 and strong_threat)
+        or (emotions["anger"] >= 0.6 and strong_threat)
     ):
         floor = "hostile"
     elif by_kind.get("legal_threat", 0.0) >= 0.6 or by_kind.get("chargeback_threat", 0.0) >= 0.6:

@@ -8,8 +8,8 @@ so what was learned is exactly what is applied:
 - negation: up to three words after "not", "never", "n't"... (until the next
   punctuation) are keyed "NOT_word", and their VADER valence flips (x -0.74);
 - contrast: words before "but" count half, words after it count 1.5x;
-- intensifiers: a word after "really", "so", "extremely"... counts 1.3x, after
-  "slightly", "barely"... 0.7x;
+- intensifiers: a word after "really", "so", "extremely"... is keyed
+  "INT_word" (its VADER valence x1.3);
 - bigrams of neighbouring words;
 - VADER's valence of each word (and emoji), folded into the key weights by
   the build script; a few dense features: "!" and "?" counts, CAPS words,
@@ -25,38 +25,53 @@ import math
 import re
 from dataclasses import dataclass
 from itertools import repeat
-from operator import mul
+from operator import add, mul
 
-from calmdesk.analysis.lexicon import sentiment_weights, vader_lexicon
+from calmdesk.analysis.lexicon import sentiment_weights, split_words, vader_lexicon
+from calmdesk.analysis.text import fold
 
 EMOJI_CLASS = "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff"
-TOKEN_RE = re.compile(rf"[^\W\d_]+(?:'[^\W\d_]+)*|\d+|[!?]+|[{EMOJI_CLASS}]|[.,;:]")
-ELONG_RE = re.compile(r"([^\W\d_])\1{2,}")
+# Tokens: runs of letters/digits (with inner apostrophes), !/? runs, clause
+# punctuation (it ends a negation's scope) and single emoji. Plain-ASCII text
+# (most messages) takes the ASCII patterns: Unicode classes are ~3x slower.
+# NOT_ / INT_ mark a negated / intensified word (see _mark).
+TOKEN_RE = re.compile(rf"(?:NOT_|INT_)?[^\W_]+(?:'[^\W_]+)*|[!?]+|[.,;:]|[{EMOJI_CLASS}]")
+ASCII_TOKEN_RE = re.compile(r"(?:NOT_|INT_)?[a-z0-9]+(?:'[a-z0-9]+)*|[!?]+|[.,;:]")
+WORD_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
+ASCII_WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")
+ELONG_RE = re.compile(r"([^\W\d_])\1\1+")
+ASCII_ELONG_RE = re.compile(r"([a-z])\1\1+")
+PUNCT_RUN_RE = re.compile(r"([!?])\1\1+")
 URL_RE = re.compile(r"(?:https?://|www\.)\S+")
 MENTION_RE = re.compile(r"@\w+")
-CAPS_WORD_RE = re.compile(r"\b[A-Z][A-Z']{2,}\b")
+CAPS_WORD_RE = re.compile(r"[A-Z][A-Z']{2,}\b")
 
 NEGATORS = frozenset(
-    """not no never none nothing nowhere neither nor without cannot cant dont
+    split_words("""not no never none nothing nowhere neither nor without cannot cant dont
     doesnt didnt isnt wasnt werent arent aint wont wouldnt shouldnt couldnt
-    havent hasnt hadnt nope rarely seldom""".split()
+    havent hasnt hadnt nope rarely seldom""")
 )
-CLAUSE_PUNCT = frozenset(".,;:!?")
-# Intensifiers and dampeners (VADER's booster idea, our own list).
-BOOSTERS = {
-    **dict.fromkeys(
-        """absolutely completely extremely incredibly really so very totally
-        utterly truly deeply highly hugely especially particularly super
-        seriously insanely ridiculously terribly awfully fucking freaking
-        damn most entirely thoroughly""".split(),
-        0.3,
-    ),
-    **dict.fromkeys(
-        "barely hardly slightly somewhat kinda kindof sorta marginally partly".split(), -0.3
-    ),
-}
+# Intensifiers (VADER's booster idea, our own list): the next word is keyed INT_word.
+BOOSTERS = frozenset(
+    split_words("""absolutely completely extremely incredibly really so very totally
+    utterly truly deeply highly hugely especially particularly super
+    seriously insanely ridiculously terribly awfully fucking freaking
+    damn most entirely thoroughly""")
+)
+
+_W = r"[^\W_]+(?:'[^\W_]+)*"
+_NEG = "|".join(sorted(NEGATORS, key=len, reverse=True))
+# A negator and up to three words after it, up to the next punctuation; a
+# fixed template (no Python callback) marks them: "not NOT_very NOT_good".
+NEG_SCOPE_RE = re.compile(
+    rf"(?<![\w'])({_NEG}|[^\W_]+n't)[ \t]+({_W})(?:[ \t]+({_W}))?(?:[ \t]+({_W}))?"
+)
+NEG_TEMPLATE = r"\1 NOT_\2 NOT_\3 NOT_\4"
+DANGLING_RE = re.compile(r"NOT_(?![^\W_])")
+BOOST_RE = re.compile(rf"(?<![\w'])({'|'.join(sorted(BOOSTERS))})[ \t]+([^\W\d_])")
 DENSE = ("excl", "quest", "caps", "elong")
 VADER_DENSE = ("vader_pos", "vader_neg")  # folded into key weights by build.py
+SPACE = repeat(" ")
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,73 +79,62 @@ class Features:
     keys: list[str]
     weights: list[float] | None  # None: every key counts 1
     dense: dict[str, float]
-
-
-def _is_negator(tok: str) -> bool:
-    return tok in NEGATORS or tok.endswith("n't")
+    words: frozenset[str] = frozenset()  # the plain lower-cased words (no NOT_ marks)
+    n_tokens: int = 0
+    n_caps: int = 0  # words of 3+ capital letters
 
 
 def extract(text: str, low: str | None = None) -> Features:
     """Turn one text into sparse keys (+ optional weights) and dense features.
 
-    `low` may pass an already lower-cased copy of `text` (saves a pass).
+    `low` may pass fold(text), the lower-cased copy (saves a pass).
     """
-    s = text.lower() if low is None else low
-    if "\u2019" in s:
-        s = s.replace("\u2019", "'")
+    s = fold(text) if low is None else low
+    ascii_only = s.isascii()
+    elong_re, token_re = (ASCII_ELONG_RE, ASCII_TOKEN_RE) if ascii_only else (ELONG_RE, TOKEN_RE)
     n_elong = 0
-    if ELONG_RE.search(s):
-        n_elong = len(ELONG_RE.findall(s))
-        s = ELONG_RE.sub(r"\1\1", s)
+    plain = s
+    if elong_re.search(s):
+        n_elong = len(elong_re.findall(s))
+        plain = elong_re.sub(r"\1", s)
+        s = elong_re.sub(r"\1\1", s)
+    if "!!!" in s or "???" in s:
+        s = PUNCT_RUN_RE.sub(r"\1\1", s)
     if "http" in s or "www." in s:
         s = URL_RE.sub(" _url_ ", s)
     if "@" in s:
         s = MENTION_RE.sub(" _user_ ", s)
-    toks = TOKEN_RE.findall(s)
-    tokset = set(toks)
+    toks = token_re.findall(s)
+    words = set(toks)
+    if n_elong:
+        words.update((ASCII_WORD_RE if ascii_only else WORD_RE).findall(plain))
+    marked = s
+    if words & NEGATORS or "n't" in s:
+        marked = NEG_SCOPE_RE.sub(NEG_TEMPLATE, marked)
+        if "NOT_" in marked:
+            marked = DANGLING_RE.sub("", marked)
+    if words & BOOSTERS:  # "really bad" is keyed "really INT_bad"
+        marked = BOOST_RE.sub(r"\1 INT_\2", marked)
+    if marked is not s:
+        toks = token_re.findall(marked)
 
-    if tokset & NEGATORS or "n't" in s:
-        out: list[str] = []
-        scope = 0
-        for tok in toks:
-            if tok[0] in CLAUSE_PUNCT:
-                scope = 0
-                out.append(tok)
-            elif _is_negator(tok):
-                scope = 3
-                out.append(tok)
-            elif scope:
-                scope -= 1
-                out.append("NOT_" + tok)
-            else:
-                out.append(tok)
-        toks = out
-
-    words = [t for t in toks if t[0] not in ".,;:"]
-    keys = words + [a + " " + b for a, b in zip(words, words[1:], strict=False)]
+    keys = toks + list(map(add, map(add, toks, SPACE), toks[1:]))
 
     weights: list[float] | None = None
-    has_but = "but" in tokset and "but" in words
-    boosted = BOOSTERS.keys() & tokset
-    if has_but or boosted:
-        uni = [1.0] * len(words)
-        if has_but:  # contrast: what follows "but" is what they mean
-            last_but = len(words) - 1 - words[::-1].index("but")
-            uni = [0.5 if i < last_but else 1.5 if i > last_but else 1.0 for i in range(len(words))]
-        if boosted:  # "really bad" counts more than "bad", "slightly bad" less
-            for i in range(1, len(words)):
-                b = BOOSTERS.get(words[i - 1])
-                if b:
-                    uni[i] *= 1.0 + b
-        weights = uni + [min(a, b) for a, b in zip(uni, uni[1:], strict=False)]
+    if "but" in words and "but" in toks:  # contrast: what follows "but" is what they mean
+        last_but = len(toks) - 1 - toks[::-1].index("but")
+        uni = [0.5] * last_but + [1.0] + [1.5] * (len(toks) - last_but - 1)
+        weights = uni + list(map(min, uni, uni[1:]))
 
+    n_excl, n_quest = text.count("!"), text.count("?")
+    n_caps = len(CAPS_WORD_RE.findall(text))
     dense = {
-        "excl": min(text.count("!"), 4) / 4.0,
-        "quest": min(text.count("?"), 4) / 4.0,
-        "caps": min(len(CAPS_WORD_RE.findall(text)), 4) / 4.0 if not text.islower() else 0.0,
-        "elong": min(n_elong, 3) / 3.0,
+        "excl": min(n_excl, 4) / 4.0 if n_excl else 0.0,
+        "quest": min(n_quest, 4) / 4.0 if n_quest else 0.0,
+        "caps": min(n_caps, 4) / 4.0 if n_caps else 0.0,
+        "elong": min(n_elong, 3) / 3.0 if n_elong else 0.0,
     }
-    return Features(keys=keys, weights=weights, dense=dense)
+    return Features(keys, weights, dense, frozenset(words), len(toks), n_caps)
 
 
 def vader_sums(f: Features) -> tuple[float, float]:

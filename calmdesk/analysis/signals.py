@@ -13,7 +13,9 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from calmdesk.analysis.lexicon import split_words
 from calmdesk.analysis.lexicon.cues import (
+    ABUSE_GATE,
     ACCUSATIONS,
     CUES,
     INSULT_TARGETS,
@@ -37,13 +39,13 @@ for _kind, _cues in CUES.items():
 ALL_GATES = frozenset(CUE_INDEX)
 CUE_ORDER = {id(c): n for n, c in enumerate(c for cues in CUES.values() for c in cues)}
 
-CAPS_RUN_RE = re.compile(r"\b[A-Z][A-Z']{2,}(?:[ \t,]+[A-Z][A-Z']*)*\b")
+CAPS_RUN_RE = re.compile(r"[A-Z][A-Z']{2,}(?:[ \t,]+[A-Z][A-Z']*)*\b")
 PUNCT_RUN_RE = re.compile(r"[!?]{2,}|[!?](?:\s[!?]){2,}")
 ACRONYMS = frozenset(
-    """USA UK EU ID PIN SMS FAQ URL API PDF USB TV DVD GPS CEO CFO HR IT ATM VAT GST UPS DHL
+    split_words("""USA UK EU ID PIN SMS FAQ URL API PDF USB TV DVD GPS CEO CFO HR IT ATM VAT GST UPS DHL
     FEDEX USPS TNT LOL OMG BTW IMO FYI NYC PM AM OK AKA ETA NFL NBA MLB NHL BBC CNN ABC NBC ESPN
     HBO ISP VPN WIFI SSN IRS DMV BBB FTC FCC CFPB IOS RSVP DIY TBH SMH LMAO LMFAO ROFL GOP MSNBC
-    FBI CIA NASA UN UFC WWE NYPD LAPD PS4 XBOX IPHONE HD FM AC DC NHS UAE USSR NATO ASAP""".split()
+    FBI CIA NASA UN UFC WWE NYPD LAPD PS4 XBOX IPHONE HD FM AC DC NHS UAE USSR NATO ASAP""")
 )
 SELF_RE = re.compile(r"\b(?:i'm|im|i\s+am|i\s+feel|i\s+felt|me\s+feel|i\s+was|i\s+look|myself|i\s+must\s+be)\s+(?:\w+\s+){0,2}$")
 CALLED_ME_RE = re.compile(r"\bcalled\s+(?:me|us|my\s+\w+)\s+(?:an?\s+)?$|\b(?:said|told)\s+(?:me|us)\b")
@@ -73,7 +75,7 @@ def _run_cues(doc: Doc, cues: Iterable[Cue]) -> list[tuple[float, Span]]:
             if n >= MAX_MATCHES:
                 break
             s, e = m.span()
-            if e <= s:
+            if e <= s or (c.word_start and s and _word_char(doc.low[s - 1])):
                 continue
             if c.own and doc.not_own(s, e):
                 continue
@@ -81,6 +83,10 @@ def _run_cues(doc: Doc, cues: Iterable[Cue]) -> list[tuple[float, Span]]:
                 continue
             hits.append((c.weight, doc.span(s, e)))
     return hits
+
+
+def _word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_" or ch == "'"
 
 
 def _target_near(doc: Doc, s: int, e: int) -> bool:
@@ -128,14 +134,16 @@ def _abusive_words(doc: Doc, words: frozenset[str]) -> tuple[list, list, float]:
 def shouting(doc: Doc) -> Signal | None:
     text = doc.text
     hits: list[tuple[float, Span]] = []
-    letters = sum(1 for _ in WORD_RE.finditer(text)) if text.isupper() else 0
-    if text.isupper() and letters >= 3:  # the whole message in capitals
+    upper = text.isupper()
+    if upper and len(WORD_RE.findall(text, 0, 200)) >= 3:  # the whole message in capitals
         hits.append((0.8, doc.span(0, len(text.rstrip()))))
-    else:
+    elif doc.n_caps < 0 or doc.n_caps >= 2:
         runs = []
         for n, m in enumerate(CAPS_RUN_RE.finditer(text)):
             if n >= MAX_MATCHES:
                 break
+            if m.start() and _word_char(text[m.start() - 1]):
+                continue
             caps = [w for w in m.group().replace(",", " ").split() if len(w) >= 3 and w not in ACRONYMS]
             if caps:
                 runs.append((len(caps), m))
@@ -167,7 +175,7 @@ def detect(doc: Doc, context: Mapping[str, Any] | None = None) -> tuple[list[Sig
                 if sig:
                     out.append(sig)
     abuse = 0.0
-    if words & PROFANITY.keys() or words & INSULTS.keys() or "*" in doc.low or "$" in doc.low:
+    if words & ABUSE_GATE or "*" in doc.low or "$" in doc.low:
         profane, insults, abuse = _abusive_words(doc, words)
         for kind, hits in (("profanity", profane), ("insult", insults)):
             sig = _merge(kind, hits)

@@ -76,6 +76,7 @@ class Doc:
     n_words: int = 0
     truncated: bool = False
     elongated: bool = False
+    n_caps: int = -1  # words in capitals, when known (-1: not counted)
     _quoted: list[tuple[int, int]] | None = field(default=None, repr=False)
 
     @classmethod

@@ -6,7 +6,10 @@ from ninja import NinjaAPI
 
 from calmdesk.api.auth import AUTH
 from calmdesk.api.conversations import router as read_router
+from calmdesk.api.followup import router as followup_router
 from calmdesk.api.messages import router as messages_router
+from calmdesk.api.playbook import router as playbook_router
+from calmdesk.api.reputation import router as reputation_router
 
 api = NinjaAPI(
     title="Calmdesk API",
@@ -18,3 +21,6 @@ api = NinjaAPI(
 )
 api.add_router("/", messages_router)
 api.add_router("/", read_router)
+api.add_router("/", playbook_router)
+api.add_router("/", reputation_router)
+api.add_router("/", followup_router)

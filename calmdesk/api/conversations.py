@@ -5,7 +5,12 @@ from django.db.models import Prefetch
 from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
-from calmdesk.access import access_conversation, access_customer, visible_conversations, visible_customers
+from calmdesk.access import (
+    access_conversation,
+    access_customer,
+    visible_conversations,
+    visible_customers,
+)
 from calmdesk.api.schemas import ConversationDetail, ConversationOut, CustomerOut
 from calmdesk.models import Identity, Message
 

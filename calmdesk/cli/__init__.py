@@ -20,6 +20,10 @@ COMMAND_MODULES = (
     "calmdesk.cli.analyze",
     "calmdesk.cli.train",
     "calmdesk.cli.coach",
+    "calmdesk.cli.escalation",
+    "calmdesk.cli.followup",
+    "calmdesk.cli.reputation",
+    "calmdesk.cli.insights",
 )
 
 

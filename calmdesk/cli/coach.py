@@ -25,9 +25,15 @@ def register(subparsers: Any) -> None:
         "the reply from standard input.",
     )
     p.add_argument("text", metavar="TEXT", help="the reply to check, or - for stdin")
-    p.add_argument("--conversation", type=int, metavar="ID", help="coach in this conversation's context")
+    p.add_argument(
+        "--conversation", type=int, metavar="ID", help="coach in this conversation's context"
+    )
     p.add_argument("--json", action="store_true", help='print {"score", "findings": [...]} as JSON')
-    p.add_argument("--policy", metavar="PATH", help="policy YAML (default: $CALMDESK_POLICY_PATH or the built-in one)")
+    p.add_argument(
+        "--policy",
+        metavar="PATH",
+        help="policy YAML (default: $CALMDESK_POLICY_PATH or the built-in one)",
+    )
     p.set_defaults(func=cmd_coach)
 
 

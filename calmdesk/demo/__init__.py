@@ -7,6 +7,7 @@ replies and notes through `do_reply` / `do_add_note`.
 
 from __future__ import annotations
 
+import importlib
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -26,12 +27,23 @@ from calmdesk.demo.scenarios import LOCATIONS, PASSWORD, SCENARIOS, TEAMS, USERS
 from calmdesk.intake.types import Inbound, InboundCustomer
 from calmdesk.models import Agent, Conversation, Location, Team
 
+# Feature areas that add to the demo: each module has
+# load(agents: dict[str, Agent], now: datetime, summary: DemoSummary) and must be
+# idempotent (a second `calmdesk demo` adds nothing).
+EXTENSIONS = (
+    "calmdesk.demo.escalation",
+    "calmdesk.demo.followup",
+    "calmdesk.demo.reputation",
+    "calmdesk.demo.insights",
+)
+
 
 @dataclass
 class DemoSummary:
     conversations_created: int = 0
     conversations_total: int = 0
     users: list[tuple[str, str, str]] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # one line per feature area
 
     def text(self) -> str:
         lines = [
@@ -43,6 +55,7 @@ class DemoSummary:
         ]
         for username, role, teams in self.users:
             lines.append(f"  {username:<8} {role:<8} {teams}")
+        lines += [f"  {note}" for note in self.notes]
         return "\n".join(lines)
 
 
@@ -83,6 +96,14 @@ def load_demo() -> DemoSummary:
         created = _load_scenario(number, scenario, now, by_team[scenario["team"]], new_messages)
         summary.conversations_created += created
     do_assess_messages(new_messages)
+    for name in EXTENSIONS:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as exc:
+            if exc.name != name:
+                raise
+            continue
+        module.load(agents=agents, now=now, summary=summary)
     return summary
 
 
@@ -122,9 +143,9 @@ def _load_scenario(number: int, s: dict, now, agent: Agent, new_messages: list[i
             else:
                 do_add_note(agent, conversation, text, at=at)
         conversation = Conversation.objects.get(pk=conversation_id)
-        if s.get("status") or any(d == "out" for d, _ in s["turns"]):
-            if conversation.assignee_id is None:
-                do_assign(agent, conversation, agent)
+        worked_on = s.get("status") or any(d == "out" for d, _ in s["turns"])
+        if worked_on and conversation.assignee_id is None:
+            do_assign(agent, conversation, agent)
         if s.get("status"):
             do_set_status(agent, conversation, s["status"])
     return created_any

@@ -30,7 +30,7 @@ USERS = [
     ("morgan", "manager", [], "Morgan Hale"),
     ("admin", "admin", [], "Admin"),
 ]
-PASSWORD = "calmdesk-demo"
+PASSWORD = "calmdesk-demo"  # noqa: S105 (the documented demo password)
 
 S = dict  # a scenario
 

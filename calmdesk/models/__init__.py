@@ -1,6 +1,16 @@
 """Calmdesk's models, one module per concept."""
 
 from calmdesk.models.agent import Agent
+from calmdesk.models.cause import (
+    CauseOrigin,
+    CauseProposal,
+    CauseSource,
+    CauseStatus,
+    ConversationCause,
+    ProposalStatus,
+    ReplyReview,
+    RootCause,
+)
 from calmdesk.models.choices import (
     Channel,
     Delivery,
@@ -13,17 +23,78 @@ from calmdesk.models.choices import (
 from calmdesk.models.conversation import Conversation
 from calmdesk.models.customer import Customer, Identity
 from calmdesk.models.event import Event
+from calmdesk.models.followup import (
+    CustomerEvent,
+    CustomerEventKind,
+    FollowUp,
+    FollowUpMessage,
+    FollowUpMode,
+    FollowUpState,
+)
 from calmdesk.models.location import Location
 from calmdesk.models.mailbox import Mailbox
 from calmdesk.models.message import Message
+from calmdesk.models.notification import Notification
+from calmdesk.models.outbox import OutboxChannel, OutboxKind, OutboxMessage, OutboxState
+from calmdesk.models.reputation import (
+    AlertKind,
+    Platform,
+    ReputationAlert,
+    Review,
+    ReviewKind,
+    ReviewRevision,
+    ReviewSource,
+    ReviewState,
+    RevisionChange,
+    SourceKind,
+)
+from calmdesk.models.survey import (
+    CampaignState,
+    ContactPreference,
+    Survey,
+    SurveyCampaign,
+    SurveyKind,
+    SurveyState,
+)
 from calmdesk.models.team import Team
 from calmdesk.models.token import ApiToken
 
 __all__ = [
+    "CampaignState",
+    "ContactPreference",
+    "CustomerEvent",
+    "CustomerEventKind",
+    "FollowUp",
+    "FollowUpMessage",
+    "FollowUpMode",
+    "FollowUpState",
+    "OutboxChannel",
+    "OutboxKind",
+    "OutboxMessage",
+    "OutboxState",
+    "Survey",
+    "SurveyCampaign",
+    "SurveyKind",
+    "SurveyState",
+    "AlertKind",
+    "Platform",
+    "ReputationAlert",
+    "Review",
+    "ReviewKind",
+    "ReviewRevision",
+    "ReviewSource",
+    "ReviewState",
+    "RevisionChange",
+    "SourceKind",
     "Agent",
     "ApiToken",
+    "CauseOrigin",
+    "CauseProposal",
+    "CauseSource",
+    "CauseStatus",
     "Channel",
     "Conversation",
+    "ConversationCause",
     "Customer",
     "Delivery",
     "Direction",
@@ -34,7 +105,11 @@ __all__ = [
     "Location",
     "Mailbox",
     "Message",
+    "Notification",
+    "ProposalStatus",
+    "ReplyReview",
     "Role",
+    "RootCause",
     "Status",
     "Team",
 ]

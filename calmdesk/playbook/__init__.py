@@ -13,7 +13,6 @@ conversation and calls these functions.
 """
 
 from calmdesk.playbook.brief import Brief, brief
-from calmdesk.playbook.coach import CoachResult, Finding, coach
 from calmdesk.playbook.drafts import Draft, DraftPart, draft_reply
 from calmdesk.playbook.policy import (
     DEFAULT_POLICY_PATH,
@@ -25,8 +24,16 @@ from calmdesk.playbook.policy import (
 )
 from calmdesk.playbook.recommend import Recommendation, recommend
 from calmdesk.playbook.registry import ACTION_REGISTRY, dispatch
+from calmdesk.playbook.rubric.coach import CoachResult, Finding, coach
 from calmdesk.playbook.rules import RuleMatch, evaluate_rules
-from calmdesk.playbook.schema import CHANNELS, COMPENSATION_OPTIONS, FINDING_KINDS, ROLES, ROOT_CAUSES, STEP_KEYS
+from calmdesk.playbook.schema import (
+    CHANNELS,
+    COMPENSATION_OPTIONS,
+    FINDING_KINDS,
+    ROLES,
+    ROOT_CAUSES,
+    STEP_KEYS,
+)
 from calmdesk.playbook.steps import StepProgress, StepStatus, track_steps
 from calmdesk.playbook.timefmt import TeamCalendar
 from calmdesk.playbook.views import (

@@ -12,10 +12,10 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from calmdesk.playbook.coach import coach
 from calmdesk.playbook.compiled import compiled, spans
 from calmdesk.playbook.policy import Policy
 from calmdesk.playbook.recommend import recommend
+from calmdesk.playbook.rubric.coach import coach
 from calmdesk.playbook.steps import track_steps
 from calmdesk.playbook.text import conversation_issue, customer_wants, extract_issue
 from calmdesk.playbook.views import (
@@ -79,7 +79,11 @@ def _issue(conversation: ConversationView) -> str:
 
 
 def _trajectory(conversation: ConversationView) -> str:
-    points = [(m.assessment.level, m.assessment.difficulty) for m in conversation.inbound() if m.assessment]
+    points = [
+        (m.assessment.level, m.assessment.difficulty)
+        for m in conversation.inbound()
+        if m.assessment
+    ]
     if not points:
         return f"{conversation.level} (no analysis per message)"
     path = " -> ".join(level for level, _ in points)
@@ -105,9 +109,13 @@ def _tried(conversation: ConversationView, policy: Policy) -> list[str]:
     return items
 
 
-def _promises(conversation: ConversationView, policy: Policy, commitments: Iterable[CommitmentView]) -> list[str]:
+def _promises(
+    conversation: ConversationView, policy: Policy, commitments: Iterable[CommitmentView]
+) -> list[str]:
     listed = [
-        f"{c.text} (due {c.due_at:%a %d %b %H:%M %Z}, {c.state})" if c.due_at else f"{c.text} ({c.state})"
+        f"{c.text} (due {c.due_at:%a %d %b %H:%M %Z}, {c.state})"
+        if c.due_at
+        else f"{c.text} ({c.state})"
         for c in commitments
     ]
     if listed:
@@ -123,9 +131,14 @@ def _promises(conversation: ConversationView, policy: Policy, commitments: Itera
 
 def _avoid(conversation: ConversationView, policy: Policy) -> list[str]:
     signals = signal_kinds(conversation)
-    items = ["Do not ask them to explain the problem again; it is all above.", "Do not contradict their account of what happened."]
+    items = [
+        "Do not ask them to explain the problem again; it is all above.",
+        "Do not contradict their account of what happened.",
+    ]
     if signals & {"insult", "profanity", "threat_of_harm"}:
-        items.append("Do not answer the abuse itself; use the boundary statement if it happens again.")
+        items.append(
+            "Do not answer the abuse itself; use the boundary statement if it happens again."
+        )
     if signals & {"legal_threat", "chargeback_threat"}:
         items.append("Do not admit liability or discuss legal matters; a manager handles that.")
     if "escalation_request" in signals:
@@ -133,9 +146,14 @@ def _avoid(conversation: ConversationView, policy: Policy) -> list[str]:
     said: set[str] = set()
     for msg in conversation.outbound():
         for f in coach(msg.body, None, policy, now=msg.sent_at).findings:
-            if f.kind in {"blame", "contradiction", "emotional_reaction"} and f.text.lower() not in said:
+            if (
+                f.kind in {"blame", "contradiction", "emotional_reaction"}
+                and f.text.lower() not in said
+            ):
                 said.add(f.text.lower())
-                items.append(f'Already said, do not repeat: "{f.text}" ({f.kind.replace("_", " ")}).')
+                items.append(
+                    f'Already said, do not repeat: "{f.text}" ({f.kind.replace("_", " ")}).'
+                )
     return items
 
 
@@ -157,7 +175,9 @@ def brief(
     recs = recommend(conversation, policy, now=now)
     firsts = [r for r in recs if r.kind != "next_step"][:2]
     step = next((r for r in recs if r.kind == "next_step"), None)
-    parts = [f"{r.title}: {r.detail}" for r in firsts] + ([f"then {step.title.lower()}."] if step else [])
+    parts = [f"{r.title}: {r.detail}" for r in firsts] + (
+        [f"Then: {step.title.removeprefix('Next step: ')}."] if step else []
+    )
     next_step = " ".join(parts) or "Close the conversation and record the root cause."
     return Brief(
         issue=_issue(conversation),

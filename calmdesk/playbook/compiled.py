@@ -103,7 +103,9 @@ def any_match(patterns: tuple[re.Pattern[str], ...], text: str) -> re.Match[str]
 
 def spans(patterns: tuple[re.Pattern[str], ...], text: str) -> list[tuple[int, int]]:
     """Every match of any pattern, overlapping matches merged, in order."""
-    found = sorted((m.start(), m.end()) for p in patterns for m in p.finditer(text) if m.end() > m.start())
+    found = sorted(
+        (m.start(), m.end()) for p in patterns for m in p.finditer(text) if m.end() > m.start()
+    )
     merged: list[tuple[int, int]] = []
     for s, e in found:
         if merged and s < merged[-1][1]:

@@ -64,7 +64,9 @@ class DraftContext:
         return {
             "first_name": self.first_name or "there",
             "agent_name": self.agent_name,
-            "issue": self.issue.restated if self.issue else "something has not gone the way it should",
+            "issue": self.issue.restated
+            if self.issue
+            else "something has not gone the way it should",
             "topic": self.topic,
             "apology": self.apology,
             "time": self.time,
@@ -112,7 +114,11 @@ def draft_context(
         due=due,
         time=say_due(due, now, cal),
         follow_up_day=follow_word,
-        contact=(location.contact if location and location.contact else policy.public_reply.default_contact),
+        contact=(
+            location.contact
+            if location and location.contact
+            else policy.public_reply.default_contact
+        ),
         team=conversation.team_name,
         boundary=policy.boundary.message,
         calendar=cal,

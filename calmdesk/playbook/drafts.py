@@ -68,7 +68,11 @@ def boundary_text(conversation: ConversationView, policy: Policy) -> str:
 
 
 MAX_OPTIONS = 4
-_WANT_OPTION = {"a refund": "refund", "a replacement": "replacement", "compensation": "store_credit"}
+_WANT_OPTION = {
+    "a refund": "refund",
+    "a replacement": "replacement",
+    "compensation": "store_credit",
+}
 _FEE_CAUSES = {"billing_payment", "policy"}
 
 
@@ -85,7 +89,11 @@ def draft_options(
 
 
 def _options(
-    conversation: ConversationView, ctx: DraftContext, policy: Policy, agent: AgentView | None, short: bool
+    conversation: ConversationView,
+    ctx: DraftContext,
+    policy: Policy,
+    agent: AgentView | None,
+    short: bool,
 ) -> str:
     role = agent.role if agent else policy.coaching.default_role
     options = draft_options(conversation, policy, role, ctx.root_cause)
@@ -97,7 +105,9 @@ def _options(
         joined = ", ".join(labels[:-1]) + " or " + labels[-1] if len(labels) > 1 else labels[0]
         return f"I can offer {joined}; which would you prefer?"
     lines = [render(policy.drafts.options_intro, ctx)]
-    lines += [render(policy.drafts.option_line, ctx, label=i.label, explain=i.explain) for i in infos]
+    lines += [
+        render(policy.drafts.option_line, ctx, label=i.label, explain=i.explain) for i in infos
+    ]
     return "\n".join(lines)
 
 

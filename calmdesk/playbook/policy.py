@@ -76,6 +76,9 @@ class Policy(Strict):
     root_causes: dict[RootCause, RootCauseInfo]
     public_reply: PublicReply
     drafts: Drafts
+    # Owned by calmdesk.playbook.followup (the after-resolution plan); checked
+    # there through cross_check so its errors carry a line number too.
+    follow_up_plan: dict[str, Any] | None = None
 
     # -- lookups used by the rest of the playbook -------------------------
     def step(self, key: str) -> Step:
@@ -131,53 +134,118 @@ def cross_check(p: Policy) -> list[Problem]:
     out: list[Problem] = []
     keys = [s.key for s in p.framework.steps]
     if keys != list(STEP_KEYS):
-        out.append((("framework", "steps"), "list the six steps once each, in order: " + ", ".join(STEP_KEYS)))
+        out.append(
+            (
+                ("framework", "steps"),
+                "list the six steps once each, in order: " + ", ".join(STEP_KEYS),
+            )
+        )
     tones = set(p.framework.tones)
     for level in LEVELS:
         tone = p.framework.tone_by_level.get(level)  # type: ignore[call-overload]
         if tone is None:
             out.append((("framework", "tone_by_level"), f"missing level {level!r}"))
         elif tone not in tones:
-            out.append((("framework", "tone_by_level", level), f"unknown tone {tone!r}; declare it in framework.tones"))
+            out.append(
+                (
+                    ("framework", "tone_by_level", level),
+                    f"unknown tone {tone!r}; declare it in framework.tones",
+                )
+            )
     for i, step in enumerate(p.framework.steps):
         for ch, by_tone in step.samples.items():
             for tone in by_tone:
                 if tone not in tones:
-                    out.append((("framework", "steps", i, "samples", ch, tone), f"unknown tone {tone!r}"))
+                    out.append(
+                        (("framework", "steps", i, "samples", ch, tone), f"unknown tone {tone!r}")
+                    )
         if not step.internal:
             default = step.samples.get("default", {})
             for tone in p.framework.tones:
                 if tone not in default:
-                    out.append((("framework", "steps", i, "samples"), f"needs a 'default' sample for tone {tone!r}"))
+                    out.append(
+                        (
+                            ("framework", "steps", i, "samples"),
+                            f"needs a 'default' sample for tone {tone!r}",
+                        )
+                    )
             if not step.cues:
-                out.append((("framework", "steps", i, "cues"), "a step the agent writes needs at least one cue"))
+                out.append(
+                    (
+                        ("framework", "steps", i, "cues"),
+                        "a step the agent writes needs at least one cue",
+                    )
+                )
     comp = p.compensation
     for tier_name, tier in comp.tiers.items():
         for j, option in enumerate(tier.options):
             if option not in comp.options:
-                out.append((("compensation", "tiers", tier_name, "options", j), f"{option!r} is not in compensation.options"))
+                out.append(
+                    (
+                        ("compensation", "tiers", tier_name, "options", j),
+                        f"{option!r} is not in compensation.options",
+                    )
+                )
     for role, limits in comp.limits.items():
         for option in limits:
             if option not in comp.options:
-                out.append((("compensation", "limits", role, option), f"{option!r} is not in compensation.options"))
+                out.append(
+                    (
+                        ("compensation", "limits", role, option),
+                        f"{option!r} is not in compensation.options",
+                    )
+                )
     for i, rule in enumerate(p.rules):
         for j, act in enumerate(rule.then):
-            if isinstance(act.typed, OfferCompensationTierParams) and act.typed.tier not in comp.tiers:
-                out.append((("rules", i, "then", j, "params", "tier"), f"unknown tier {act.typed.tier!r}; tiers: {', '.join(comp.tiers) or 'none'}"))
+            if (
+                isinstance(act.typed, OfferCompensationTierParams)
+                and act.typed.tier not in comp.tiers
+            ):
+                out.append(
+                    (
+                        ("rules", i, "then", j, "params", "tier"),
+                        f"unknown tier {act.typed.tier!r}; tiers: {', '.join(comp.tiers) or 'none'}",
+                    )
+                )
     for ch in CHANNELS:
         targets = p.sla.targets.get(ch)  # type: ignore[call-overload]
         if targets is None:
             out.append((("sla", "targets"), f"missing channel {ch!r}"))
             continue
         if "default" not in targets and any(lv not in targets for lv in LEVELS):
-            out.append((("sla", "targets", ch), "give every level (calm, tense, difficult, hostile) or a 'default'"))
+            out.append(
+                (
+                    ("sla", "targets", ch),
+                    "give every level (calm, tense, difficult, hostile) or a 'default'",
+                )
+            )
         if ch in p.public_reply.channels:
             for lv, target in targets.items():
                 if target.public_response is None:
-                    out.append((("sla", "targets", ch, lv), "a public channel needs 'public_response'"))
+                    out.append(
+                        (("sla", "targets", ch, lv), "a public channel needs 'public_response'")
+                    )
     if "other" not in p.root_causes:
         out.append((("root_causes",), "the taxonomy needs 'other'"))
+    if p.follow_up_plan is not None:
+        out += _check_follow_up_plan(p)
     return out
+
+
+def _check_follow_up_plan(p: Policy) -> list[Problem]:
+    try:
+        from calmdesk.playbook.followup import plan_from_data
+    except ImportError:  # the follow-up module is optional here
+        return []
+    try:
+        plan_from_data(
+            p.follow_up_plan,
+            business_days=p.follow_up.after_resolution_business_days,
+            survey_hours=p.follow_up.survey_after_hours,
+        )
+    except ValueError as exc:
+        return [(("follow_up_plan",), str(exc))]
+    return []
 
 
 # -- YAML with line numbers -------------------------------------------------
@@ -189,13 +257,13 @@ def _line_of(root: yaml.Node | None, loc: Sequence[Any]) -> int | None:
         if isinstance(node, yaml.MappingNode):
             for key, value in node.value:
                 if str(key.value) == str(part):
-                    node, line = value, value.start_mark.line + 1
-                    if isinstance(value, yaml.ScalarNode):
-                        line = key.start_mark.line + 1
+                    node, line = value, key.start_mark.line + 1
                     break
             else:
                 return line
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+        elif (
+            isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
+        ):
             node = node.value[part]
             line = node.start_mark.line + 1
         else:
@@ -215,7 +283,9 @@ def validate_policy_text(text: str, source: str = "") -> Policy:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 1 if mark is not None else None
-        raise PolicyError([("", line, f"not valid YAML: {getattr(exc, 'problem', exc)}")], source) from None
+        raise PolicyError(
+            [("", line, f"not valid YAML: {getattr(exc, 'problem', exc)}")], source
+        ) from None
     if not isinstance(data, dict):
         raise PolicyError([("", 1, "the policy must be a mapping of sections")], source)
     try:
@@ -223,7 +293,11 @@ def validate_policy_text(text: str, source: str = "") -> Policy:
     except ValidationError as exc:
         problems = []
         for err in exc.errors(include_url=False):
-            loc = [p for p in err["loc"] if not (isinstance(p, str) and ("[" in p or p.startswith("function-")))]
+            loc = [
+                p
+                for p in err["loc"]
+                if not (isinstance(p, str) and ("[" in p or p.startswith("function-")))
+            ]
             msg = err["msg"].removeprefix("Value error, ")
             problems.append((_loc_path(loc), _line_of(root, loc), msg))
         raise PolicyError(problems, source) from None

@@ -31,6 +31,7 @@ SIGNAL_KINDS = (
     "insult",
     "threat_of_harm",
     "sarcasm",
+    "complaint",
 )
 CHANNELS = ("email", "chat", "sms", "review", "social")
 ROLES = ("agent", "lead", "manager", "admin")
@@ -143,6 +144,7 @@ RootCause = Literal[
     "other",
 ]
 SignalKind = Literal[
+    "complaint",
     "churn_threat",
     "review_threat",
     "legal_threat",

@@ -187,4 +187,3 @@ class PublicReply(Strict):
     max_words: int = Field(ge=20, le=300)
     default_contact: Text
     forbid: list[Literal["email", "phone", "order_number", "full_name"]]
-

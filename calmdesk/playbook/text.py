@@ -19,19 +19,21 @@ _SENTENCES = re.compile(r"(?<=[.!?])\s+|\n+")
 _CLAUSES = re.compile(
     r"\s*[;:]\s+|\s+[-\u2013\u2014]+\s+"
     r"|,?\s+(?:and|but|so|because|plus)\s+(?=(?:my|our|I|I'm|I've|the|your|it|this|that|you|nobody|no one|now|still|they|we)\b)"
-    r"|,\s+(?=(?:my|our|I|I'm|I've|it|this|you|nobody|no one|now|still|they|we)\b)",
+    r"|,\s+(?=(?:my|our|I|I'm|I've|it|this|the|you|nobody|no one|now|still|they|we)\b)",
     re.IGNORECASE,
 )
 _NOUNS = (
     r"order|package|parcel|delivery|item|product|refund|charge[ds]?|payment|invoice|bill|account"
     r"|password|login|subscription|booking|reservation|app|website|card|money|replacement|return"
     r"|courier|tracking|size|fee|price|phone|laptop|sofa|device|machine|service|appointment"
+    r"|driver|staff|agent|shop|store|jacket|zip|kettle|call|email|reply|answer"
 )
 _PROBLEM_NOUNS = re.compile(rf"\b(?:{_NOUNS})\b", re.IGNORECASE)
 _PROBLEM_STATES = re.compile(
     r"\b(?:not|never|no|n't|no longer|still|missing|broken|damaged|faulty|wrong|late|lost|twice|double"
     r"|cancel(?:l?ed)?|refused|failed|stopped|stuck|locked|overcharged|charged|waiting|waited"
-    r"|arrived|delivered|crash\w*|freez\w*|keeps|fails|error|cracked|defective|declined|rejected|expired)\b|n't\b",
+    r"|arrived|delivered|crash\w*|freez\w*|keeps|fails|error|cracked|defective|declined|rejected|expired"
+    r"|rude|on hold|ignored|overdue)\b|n't\b",
     re.IGNORECASE,
 )
 _LEADING = re.compile(
@@ -63,7 +65,28 @@ _OBJECT_SLOT = re.compile(
     re.IGNORECASE,
 )
 _LOWER_FIRST = frozenset(
-    "your you we our the it this that there nobody no nothing a an my since after still every i".split()
+    [
+        "your",
+        "you",
+        "we",
+        "our",
+        "the",
+        "it",
+        "this",
+        "that",
+        "there",
+        "nobody",
+        "no",
+        "nothing",
+        "a",
+        "an",
+        "my",
+        "since",
+        "after",
+        "still",
+        "every",
+        "i",
+    ]
 )
 _VERBISH = re.compile(
     r"\b(?:is|are|was|were|has|have|had|did|does|do|got|gets|keeps|can|cannot|can't|won't|will|would"
@@ -72,13 +95,69 @@ _VERBISH = re.compile(
     re.IGNORECASE,
 )
 _STARTS_WITH_VERB = re.compile(
-    r"^(?:\w+ed|still|never|got|paid|bought|ordered|sent|went|came|spent|tried|waited)\b", re.IGNORECASE
+    r"^(?:\w+ed|still|never|got|paid|bought|ordered|sent|went|came|spent|tried|waited)\b",
+    re.IGNORECASE,
 )
 STOPWORDS = frozenset(
-    """about after again also been being could does doing done from have having here into just
-    more most much only other over same some such than that their them then there these they this
-    those very want what when where which while will with would your yours you're we're still
-    never really please thanks thank hello dear""".split()
+    [
+        "about",
+        "after",
+        "again",
+        "also",
+        "been",
+        "being",
+        "could",
+        "does",
+        "doing",
+        "done",
+        "from",
+        "have",
+        "having",
+        "here",
+        "into",
+        "just",
+        "more",
+        "most",
+        "much",
+        "only",
+        "other",
+        "over",
+        "same",
+        "some",
+        "such",
+        "than",
+        "that",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "very",
+        "want",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "will",
+        "with",
+        "would",
+        "your",
+        "yours",
+        "you're",
+        "we're",
+        "still",
+        "never",
+        "really",
+        "please",
+        "thanks",
+        "thank",
+        "hello",
+        "dear",
+    ]
 )
 _WORD = re.compile(r"[#\w][\w'-]*")
 
@@ -94,18 +173,34 @@ def _cleanup(clause: str) -> str:
     clause = _ABUSIVE.sub("", clause)
     clause = re.sub(r"[!?.,;:]+$", "", clause.strip()).strip(" \"'()")
     clause = _LEADING.sub("", clause)
-    clause = re.sub(r"\b([A-Z]{2,})\b", lambda m: m.group(1) if len(m.group(1)) <= 3 else m.group(1).lower(), clause)
+    clause = re.sub(
+        r"\b([A-Z]{2,})\b",
+        lambda m: m.group(1) if len(m.group(1)) <= 3 else m.group(1).lower(),
+        clause,
+    )
     return re.sub(r"\s{2,}", " ", clause).strip()
 
 
+_FIRST_PERSON = re.compile(r"\b(?:I|my|our|me)\b", re.IGNORECASE)
+
+
+_INTENT = re.compile(
+    r"^(?:if|unless|otherwise|or else)\b|\bI(?:'ll| will| am going to|'m going to)\b", re.IGNORECASE
+)
+
+
 def _score(clause: str) -> int:
-    if clause.endswith("?") or len(clause.split()) < 3:
+    """How much a clause reads like a problem statement (threats and questions score 0)."""
+    if clause.endswith("?") or len(clause.split()) < 3 or _INTENT.search(clause):
         return 0
     nouns = len(_PROBLEM_NOUNS.findall(clause))
     states = len(_PROBLEM_STATES.findall(clause))
     if not nouns and not states:
         return 0
-    return 2 * min(nouns, 2) + 2 * min(states, 2) + (1 if _VERBISH.search(clause) else -2)
+    personal = 1 if _FIRST_PERSON.search(clause) else 0
+    return (
+        2 * min(nouns, 2) + 2 * min(states, 2) + personal + (1 if _VERBISH.search(clause) else -2)
+    )
 
 
 def second_person(clause: str) -> str:
@@ -203,10 +298,21 @@ def root_cause(text: str, policy: Policy) -> str:
 _WANTS = (
     ("a refund", re.compile(r"\b(?:refund|money back|reimburs)", re.IGNORECASE)),
     ("a replacement", re.compile(r"\b(?:replace(?:ment)?|new one|exchange)\b", re.IGNORECASE)),
-    ("compensation", re.compile(r"\b(?:compensat\w*|voucher|discount|credit|goodwill)\b", re.IGNORECASE)),
+    (
+        "compensation",
+        re.compile(r"\b(?:compensat\w*|voucher|discount|credit|goodwill)\b", re.IGNORECASE),
+    ),
     ("to cancel", re.compile(r"\bcancel", re.IGNORECASE)),
-    ("to speak to someone senior", re.compile(r"\b(?:manager|supervisor|someone senior|your boss|in charge)\b", re.IGNORECASE)),
-    ("their order delivered", re.compile(r"\bwhere is\b|\bnot (?:yet )?(?:arrived|delivered)|hasn't arrived\b", re.IGNORECASE)),
+    (
+        "to speak to someone senior",
+        re.compile(r"\b(?:manager|supervisor|someone senior|your boss|in charge)\b", re.IGNORECASE),
+    ),
+    (
+        "their order delivered",
+        re.compile(
+            r"\bwhere is\b|\bnot (?:yet )?(?:arrived|delivered)|hasn't arrived\b", re.IGNORECASE
+        ),
+    ),
     ("an explanation", re.compile(r"\bwhy\b|\bexplain\b", re.IGNORECASE)),
     ("a call back", re.compile(r"\bcall me\b|\bphone me\b|\bcall back\b", re.IGNORECASE)),
 )

@@ -156,7 +156,9 @@ def find_times(text: str, now: datetime, cal: TeamCalendar) -> list[TimeMention]
         n = int(m["n"]) if m["n"].isdigit() else _NUM[m["n"].lower()]
         minutes = n * _UNIT_MINUTES[m["unit"].lower()]
         if m["biz"]:
-            span = (datetime.combine(today, cal.close) - datetime.combine(today, cal.open)).seconds // 60
+            span = (
+                datetime.combine(today, cal.close) - datetime.combine(today, cal.open)
+            ).seconds // 60
             due = add_business_minutes(now_l, minutes // 1440 * span or minutes, cal)
         else:
             due = now_l + timedelta(minutes=minutes)
@@ -165,17 +167,27 @@ def find_times(text: str, now: datetime, cal: TeamCalendar) -> list[TimeMention]
         unit = m["unit"].lower()
         due = now_l + timedelta(hours=1) if unit == "hour" else cal.close_of(today)
         if unit == "week":
-            due = cal.close_of(today + timedelta(days=4 - today.weekday() if today.weekday() < 5 else 6))
+            due = cal.close_of(
+                today + timedelta(days=4 - today.weekday() if today.weekday() < 5 else 6)
+            )
         found.append((m.start(), m.end(), due, False))
     for m in _TODAY.finditer(text):
         word = m.group(0).lower()
-        due = datetime.combine(today, time(23, 59), tzinfo=cal.tz) if "tonight" in word else cal.close_of(today)
+        due = (
+            datetime.combine(today, time(23, 59), tzinfo=cal.tz)
+            if "tonight" in word
+            else cal.close_of(today)
+        )
         if "morning" in word:
             due = datetime.combine(today, time(12, 0), tzinfo=cal.tz)
         found.append((m.start(), m.end(), due, True))
     for m in _TOMORROW.finditer(text):
         d = today + timedelta(days=1)
-        due = datetime.combine(d, time(12, 0), tzinfo=cal.tz) if m["part"] == "morning" else cal.close_of(d)
+        due = (
+            datetime.combine(d, time(12, 0), tzinfo=cal.tz)
+            if m["part"] == "morning"
+            else cal.close_of(d)
+        )
         found.append((m.start(), m.end(), due, True))
     for m in _WEEKDAY.finditer(text):
         ahead = (WEEKDAYS.index(m["day"].lower()) - today.weekday()) % 7 or 7
@@ -213,7 +225,9 @@ def _with_clock_times(
             clock = time(hour, int(m["m"] or 0))
         else:
             clock = time(int(m["H"]), int(m["M"]))
-        near = [k for k in kept if k[3] and (0 <= m.start() - k[1] <= 6 or 0 <= k[0] - m.end() <= 6)]
+        near = [
+            k for k in kept if k[3] and (0 <= m.start() - k[1] <= 6 or 0 <= k[0] - m.end() <= 6)
+        ]
         if near:
             k = near[0]
             at = datetime.combine(k[2].date(), clock, tzinfo=cal.tz)

@@ -21,9 +21,7 @@ from calmdesk.models import Role
 SUPERVISORS = (Role.LEAD, Role.MANAGER, Role.ADMIN)
 
 
-def agent_required(
-    view: Callable | None = None, *, roles: Iterable[str] | None = None
-) -> Callable:
+def agent_required(view: Callable | None = None, *, roles: Iterable[str] | None = None) -> Callable:
     """Require a signed-in agent (optionally with one of `roles`); sets request.agent."""
     allowed = frozenset(roles) if roles is not None else None
 

@@ -31,7 +31,9 @@ def _assignable(conversation) -> list[Agent]:
     """Agents who may take this conversation: its team's, plus managers and admins."""
     return list(
         Agent.objects.select_related("user")
-        .filter(Q(teams=conversation.team_id) | Q(role__in=["manager", "admin"]), user__is_active=True)
+        .filter(
+            Q(teams=conversation.team_id) | Q(role__in=["manager", "admin"]), user__is_active=True
+        )
         .distinct()
     )
 

@@ -43,7 +43,9 @@ def customer_card(agent: Agent, customer: Customer, current: Conversation | None
     conversations = list(
         mine.select_related("team", "assignee__user").order_by("-created_at", "-id")[:HISTORY]
     )
-    hidden = Conversation.objects.filter(customer=customer).exclude(pk__in=mine.values("pk")).count()
+    hidden = (
+        Conversation.objects.filter(customer=customer).exclude(pk__in=mine.values("pk")).count()
+    )
     values = list(
         Message.objects.filter(
             conversation__in=mine.values("pk"), direction=Direction.IN, difficulty__isnull=False

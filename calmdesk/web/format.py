@@ -6,10 +6,10 @@ from datetime import datetime
 
 
 def duration(seconds: float) -> str:
-    """A compact age: '45 s', '12 min', '3 h', '2 d 4 h', '5 d'."""
+    """A compact age: '< 1 min', '12 min', '3 h', '2 d 4 h', '5 d'."""
     seconds = max(0, int(seconds))
     if seconds < 60:
-        return f"{seconds} s"
+        return "< 1 min"
     minutes = seconds // 60
     if minutes < 60:
         return f"{minutes} min"

@@ -42,7 +42,9 @@ def _teams(visible):
     now = timezone.now()
     out = []
     for row in rows:
-        row["oldest_wait"] = duration((now - row["oldest"]).total_seconds()) if row["oldest"] else ""
+        row["oldest_wait"] = (
+            duration((now - row["oldest"]).total_seconds()) if row["oldest"] else ""
+        )
         row["href"] = reverse_inbox(team=row["team__slug"])
         out.append(row)
     return out

@@ -146,10 +146,7 @@ def _search(q: str) -> Q:
     identity = Identity.objects.filter(customer=OuterRef("customer_id"), value__icontains=q)
     text = Message.objects.filter(conversation=OuterRef("pk"), body__icontains=q)
     return (
-        Q(customer__name__icontains=q)
-        | Q(subject__icontains=q)
-        | Exists(identity)
-        | Exists(text)
+        Q(customer__name__icontains=q) | Q(subject__icontains=q) | Exists(identity) | Exists(text)
     )
 
 
@@ -211,11 +208,20 @@ def facets(agent: Agent, f: Filters) -> tuple[list[Facet], int]:
 
     def facet(name, label, counts, choices, *, any_value=""):
         current = getattr(f, name)
-        options = [Option(any_value, "Any", sum(counts.values()), f.query(**{name: any_value}),
-                          current == any_value)]
+        options = [
+            Option(
+                any_value,
+                "Any",
+                sum(counts.values()),
+                f.query(**{name: any_value}),
+                current == any_value,
+            )
+        ]
         for value, text in choices:
             options.append(
-                Option(value, text, counts.get(value, 0), f.query(**{name: value}), current == value)
+                Option(
+                    value, text, counts.get(value, 0), f.query(**{name: value}), current == value
+                )
             )
         out.append(Facet(name, label, options))
 
@@ -226,17 +232,34 @@ def facets(agent: Agent, f: Filters) -> tuple[list[Facet], int]:
     level_choices = sorted(Level.choices, key=lambda c: -LEVEL_RANK[c[0]])
     facet("level", "Level", _counts(agent, f, "level", "level"), level_choices)
     by_team = _counts(agent, f, "team", "team_id")
-    facet("team", "Team", {t.slug: by_team.get(str(t.pk), 0) for t in teams},
-          [(t.slug, t.name) for t in teams])
+    facet(
+        "team",
+        "Team",
+        {t.slug: by_team.get(str(t.pk), 0) for t in teams},
+        [(t.slug, t.name) for t in teams],
+    )
     by_agent = _counts(agent, f, "assignee", "assignee_id")
     assignee_counts = {"me": by_agent.get(str(agent.pk), 0), "none": by_agent.get("none", 0)}
-    assignee_counts.update({str(a.pk): by_agent.get(str(a.pk), 0) for a in agents if a.pk != agent.pk})
-    facet("assignee", "Assignee", assignee_counts,
-          [("me", "Me"), ("none", "Nobody")] + [(str(a.pk), a.name) for a in agents if a.pk != agent.pk])
+    assignee_counts.update(
+        {str(a.pk): by_agent.get(str(a.pk), 0) for a in agents if a.pk != agent.pk}
+    )
+    facet(
+        "assignee",
+        "Assignee",
+        assignee_counts,
+        [("me", "Me"), ("none", "Nobody")]
+        + [(str(a.pk), a.name) for a in agents if a.pk != agent.pk],
+    )
     out[-1].options[0].count = sum(by_agent.values())
-    facet("location", "Location", _counts(agent, f, "location", "location_id"),
-          [(str(loc.pk), loc.name) for loc in locations])
-    unanswered = _apply(visible_conversations(agent), f, agent, skip="unanswered").filter(
-        awaiting_reply=True
-    ).count()
+    facet(
+        "location",
+        "Location",
+        _counts(agent, f, "location", "location_id"),
+        [(str(loc.pk), loc.name) for loc in locations],
+    )
+    unanswered = (
+        _apply(visible_conversations(agent), f, agent, skip="unanswered")
+        .filter(awaiting_reply=True)
+        .count()
+    )
     return out, unanswered

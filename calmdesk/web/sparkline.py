@@ -23,8 +23,10 @@ def sparkline(values: Sequence[int], *, label: str = "Difficulty history") -> Sa
     n = len(values)
     step = (WIDTH - 2 * PAD) / (n - 1) if n > 1 else 0
     points = [
-        (round(PAD + i * step if n > 1 else WIDTH / 2, 1),
-         round(HEIGHT - PAD - v / 100 * (HEIGHT - 2 * PAD), 1))
+        (
+            round(PAD + i * step if n > 1 else WIDTH / 2, 1),
+            round(HEIGHT - PAD - v / 100 * (HEIGHT - 2 * PAD), 1),
+        )
         for i, v in enumerate(values)
     ]
     coords = " ".join(f"{x},{y}" for x, y in points)

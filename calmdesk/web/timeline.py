@@ -87,8 +87,11 @@ def highlight(body: str, assessment: dict[str, Any] | None) -> SafeString:
         "",
         "{}",
         (
-            (format_html('<mark class="ev ev-{}" title="{}">{}</mark>', kind, title, text)
-             if kind else text,)
+            (
+                format_html('<mark class="ev ev-{}" title="{}">{}</mark>', kind, title, text)
+                if kind
+                else text,
+            )
             for text, kind, title in pieces
         ),
     )
@@ -137,7 +140,11 @@ def entries(messages: list[Message]) -> list[Entry]:
             ]
             emotions = a.get("emotions") or {}
             entry.emotions = sorted(
-                ((EMOTION_LABELS.get(k, k), float(v)) for k, v in emotions.items() if float(v) >= 0.3),
+                (
+                    (EMOTION_LABELS.get(k, k), float(v))
+                    for k, v in emotions.items()
+                    if float(v) >= 0.3
+                ),
                 key=lambda e: -e[1],
             )[:3]
         out.append(entry)

@@ -32,8 +32,10 @@ class Judged:
                 start = body.index(phrase)
                 spans.append({"start": start, "end": start + len(phrase), "text": phrase})
             signals.append({"kind": kind, "score": 0.9, "evidence": spans})
-        reasons = [f"{kind.replace('_', ' ')}: " + ", ".join(f'"{p}"' for p in phrases)
-                   for kind, phrases in evidence.items()]
+        reasons = [
+            f"{kind.replace('_', ' ')}: " + ", ".join(f'"{p}"' for p in phrases)
+            for kind, phrases in evidence.items()
+        ]
         self._dict = {
             "sentiment": -0.8 if evidence else 0.2,
             "sentiment_label": "negative" if evidence else "neutral",
@@ -69,10 +71,20 @@ def judge(message_id: int, judged: Judged) -> None:
     _store([Message.objects.get(pk=message_id)], [judged])
 
 
-def make_conversation(*, team: str, body: str = CALM, name: str = "Dana Whitfield",
-                      email: str = "dana@example.com", subject: str = "Order 4411",
-                      hours_ago: float = 2, level: str = "calm", difficulty: int = 10,
-                      evidence: dict | None = None, assess: bool = True, **kw):
+def make_conversation(
+    *,
+    team: str,
+    body: str = CALM,
+    name: str = "Dana Whitfield",
+    email: str = "dana@example.com",
+    subject: str = "Order 4411",
+    hours_ago: float = 2,
+    level: str = "calm",
+    difficulty: int = 10,
+    evidence: dict | None = None,
+    assess: bool = True,
+    **kw,
+):
     """A conversation with one inbound message, received like real traffic."""
     from calmdesk.actions import receive
     from calmdesk.models import Conversation
@@ -96,10 +108,26 @@ def make_conversation(*, team: str, body: str = CALM, name: str = "Dana Whitfiel
 @pytest.fixture
 def desk(org):
     """Two conversations in Orders (one hostile), one in Billing."""
-    hostile = make_conversation(team="orders", body=HOSTILE, subject="Order #4411 STILL not here",
-                                level="hostile", difficulty=92, evidence=HOSTILE_EVIDENCE)
-    calm = make_conversation(team="orders", name="Tom Achebe", email="tom@example.com",
-                             subject="Delivery address", hours_ago=1)
-    billing = make_conversation(team="billing", name="Ruth Brandt", email="ruth@example.com",
-                                subject="Double charge", body="I was charged twice.")
+    hostile = make_conversation(
+        team="orders",
+        body=HOSTILE,
+        subject="Order #4411 STILL not here",
+        level="hostile",
+        difficulty=92,
+        evidence=HOSTILE_EVIDENCE,
+    )
+    calm = make_conversation(
+        team="orders",
+        name="Tom Achebe",
+        email="tom@example.com",
+        subject="Delivery address",
+        hours_ago=1,
+    )
+    billing = make_conversation(
+        team="billing",
+        name="Ruth Brandt",
+        email="ruth@example.com",
+        subject="Double charge",
+        body="I was charged twice.",
+    )
     return {"hostile": hostile, "calm": calm, "billing": billing}

@@ -22,6 +22,13 @@ WEIGHTS_FILE = HERE / "sentiment_weights.tsv"
 
 # VADER's constant for a negated word (its N_SCALAR).
 NEGATION_SCALAR = -0.74
+# and for an intensified word ("really bad"): VADER adds 0.293 to a 1..4 scale.
+INTENSITY = 1.3
+
+
+def split_words(spec: str) -> list[str]:
+    """The whitespace-separated words of a lexicon literal."""
+    return spec.split()
 
 
 def _vader_dir() -> Path | None:
@@ -35,8 +42,9 @@ def _vader_dir() -> Path | None:
 def vader_lexicon() -> dict[str, float]:
     """word -> mean valence (-4..4) from VADER, plus emoji scored by their names.
 
-    Also holds "NOT_word" -> valence * NEGATION_SCALAR, so a negated token
-    (see sentiment.py) is looked up with the same dict access.
+    Also holds "NOT_word" -> valence * NEGATION_SCALAR and "INT_word" ->
+    valence * INTENSITY, so a negated or intensified token (see sentiment.py)
+    is looked up with the same dict access.
     """
     lex: dict[str, float] = {}
     folder = _vader_dir()
@@ -63,6 +71,7 @@ def vader_lexicon() -> dict[str, float]:
                     lex[parts[0]] = max(-4.0, min(4.0, score))
     for word, value in list(lex.items()):
         lex["NOT_" + word] = value * NEGATION_SCALAR
+        lex["INT_" + word] = value * INTENSITY
     return lex
 
 

@@ -148,7 +148,7 @@ def main(argv: list[str] | None = None) -> int:
         "# sentiment_weights.tsv — provenance",
         "",
         "Rebuilt by `python -m calmdesk.analysis.lexicon.build --data PATH`"
-        f" on {dt.date.today().isoformat()}.",
+        f" on {dt.datetime.now(dt.UTC).date().isoformat()}.",
         "",
         "Training data (public TRAIN splits only; no text is shipped, only weights):",
         *[f"- {k}: {v} texts" for k, v in counts.items()],

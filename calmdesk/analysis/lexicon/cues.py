@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from calmdesk.analysis.lexicon import split_words
+
 
 @dataclass(frozen=True, slots=True)
 class Cue:
@@ -23,10 +25,16 @@ class Cue:
     weight: float
     gate: frozenset[str]
     own: bool = True
+    word_start: bool = False  # the match must start at a word boundary (checked by the caller)
 
 
 def cue(pattern: str, weight: float, gate: str, *, own: bool = True) -> Cue:
-    return Cue(re.compile(pattern), weight, frozenset(gate.split()), own)
+    # A leading \b defeats the regex engine's first-character scan (about 5x
+    # slower), so it is dropped here and checked on each match instead.
+    word_start = pattern.startswith(r"\b")
+    if word_start:
+        pattern = pattern[2:]
+    return Cue(re.compile(pattern), weight, frozenset(gate.split()), own, word_start)
 
 
 GAP = r"(?:\s+\S+){0,3}?"
@@ -37,7 +45,7 @@ CUES: dict[str, tuple[Cue, ...]] = {
     "churn_threat": (
         cue(rf"\b(?:cancel(?:l?ing|s)?|cancell?ation)(?:\s+(?:of\s+)?(?:my|the|our|this|that|all|your|these|those|me|an?)){{0,2}}(?:\s+(?:\w+\s+)?{OBJ})?\b", 0.7, CANCEL),
         cue(rf"\b(?:i|we)(?:'ve|\s+have|\s+just|\s+already)?\s+cancell?ed(?:\s+(?:my|our|the|this))?(?:\s+{OBJ})?\b", 0.7, CANCEL),
-        cue(rf"\b(?:close|delete|terminate|deactivate|remove|end|shut\s+down)\s+(?:my|our|the|this)\s+(?:\w+\s+)?(?:account|subscription|membership|contract|profile)s?\b", 0.85, "close delete terminate deactivate remove end shut"),
+        cue(r"\b(?:close|delete|terminate|deactivate|remove|end|shut\s+down)\s+(?:my|our|the|this)\s+(?:\w+\s+)?(?:account|subscription|membership|contract|profile)s?\b", 0.85, "close delete terminate deactivate remove end shut"),
         cue(r"\b(?:switch(?:ing)?|mov(?:e|ing)|go(?:ing)?|chang(?:e|ing)|jump(?:ing)?\s+ship)\s+(?:over\s+)?to\s+(?:a\s+|an\s+|your\s+)?(?:competitors?|competition|another\s+\w+|(?:a\s+)?different\s+\w+|someone\s+else)\b", 0.8, "competitor competitors competition another different else"),
         cue(r"\b(?:take|taking)\s+my\s+(?:business|money|custom)\s+(?:elsewhere|somewhere\s+else)\b", 0.9, "elsewhere somewhere"),
         cue(r"\b(?:go(?:ing)?|shop(?:ping)?|look(?:ing)?|buy(?:ing)?)\s+(?:\w+\s+)?(?:elsewhere|somewhere\s+else)\b", 0.7, "elsewhere somewhere"),
@@ -130,40 +138,40 @@ CUES: dict[str, tuple[Cue, ...]] = {
 # Single words, checked with a set lookup; the target rules are in signals.py.
 PROFANITY = {
     **dict.fromkeys(
-        """fuck fucking fucked fucker fuckers fucks fuckin fuckup fuckery motherfucker motherfuckers
+        split_words("""fuck fucking fucked fucker fuckers fucks fuckin fuckup fuckery motherfucker motherfuckers
         motherfucking shit shitty shits shitting bullshit horseshit shithole shitshow cunt cunts twat
         twats wanker wankers asshole assholes arsehole arseholes bitch bitches bitching dickhead
-        dickheads wtf stfu omfg ffs fck fk fking fcking fuk fukin effing scumbag""".split(),
+        dickheads wtf stfu omfg ffs fck fk fking fcking fuk fukin effing scumbag"""),
         0.9,
     ),
     **dict.fromkeys(
-        """damn damned dammit goddamn goddamned crap crappy hell bloody piss pissed pissing ass
-        arse bastard bastards douche douchebag prick pricks jackass dumbass""".split(),
+        split_words("""damn damned dammit goddamn goddamned crap crappy hell bloody piss pissed pissing ass
+        arse bastard bastards douche douchebag prick pricks jackass dumbass"""),
         0.45,
     ),
 }
 MASKED_PROFANITY_RE = re.compile(r"\b(?:f[*@#$]+c?k\w*|f[*]+\w*|sh[*!1]+t\w*|a[*$]{2}\w*|b[*]+tch\w*)", re.IGNORECASE)
 INSULTS = {
     **dict.fromkeys(
-        """idiot idiots idiotic moron morons moronic imbecile imbeciles cretin cretins retard
+        split_words("""idiot idiots idiotic moron morons moronic imbecile imbeciles cretin cretins retard
         retarded retards dimwit dimwits halfwit halfwits clown clowns muppet muppets loser losers
         scum scumbags liar liars thief thieves crook crooks scammer scammers scammy fraudster
-        fraudsters criminals cowards coward parasite parasites pig pigs""".split(),
+        fraudsters criminals cowards coward parasite parasites pig pigs"""),
         0.8,
     ),
     **dict.fromkeys(
-        """stupid dumb incompetent useless pathetic clueless brainless worthless garbage trash
+        split_words("""stupid dumb incompetent useless pathetic clueless brainless worthless garbage trash
         ignorant inept hopeless disgrace joke jokes amateurs amateur cowboys lying fools fool
-        scam fraud ripoff thieving crooked shameless disgusting""".split(),
+        scam fraud ripoff thieving crooked shameless disgusting"""),
         0.6,
     ),
 }
 # Words an insult can be aimed at (staff or company).
 INSULT_TARGETS = frozenset(
-    """you your you're youre ur u yall y'all company staff agent agents employee employees
+    split_words("""you your you're youre ur u yall y'all company staff agent agents employee employees
     people team support service rep reps representative representatives store business
-    management manager managers guys firm bank airline shop department""".split()
+    management manager managers guys firm bank airline shop department""")
 )
 # Insults that accuse the company even without "you" ("what a scam").
-ACCUSATIONS = frozenset("scam scammers scammy fraud fraudsters ripoff thieves crooks liars thieving crooked criminals".split())
+ACCUSATIONS = frozenset(split_words("scam scammers scammy fraud fraudsters ripoff thieves crooks liars thieving crooked criminals"))
 ABUSE_GATE = frozenset(PROFANITY) | frozenset(INSULTS)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+from calmdesk.analysis.lexicon import split_words
+
 
 def _words(spec: str) -> dict[str, float]:
     """'0.8: angry furious | 0.5: mad' -> {angry: .8, furious: .8, mad: .5}."""
@@ -83,5 +85,5 @@ EMOTION_PHRASES: dict[str, tuple[tuple[re.Pattern[str], float, frozenset[str]], 
 }
 
 INTENSIFIERS = frozenset(
-    "so very really extremely incredibly absolutely totally utterly completely truly deeply beyond".split()
+    split_words("so very really extremely incredibly absolutely totally utterly completely truly deeply beyond")
 )

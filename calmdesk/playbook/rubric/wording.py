@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from calmdesk.playbook.coach.state import CoachState, at_sentence_start, match_case
 from calmdesk.playbook.compiled import spans
 from calmdesk.playbook.context import render
+from calmdesk.playbook.rubric.state import CoachState, at_sentence_start, match_case
 
 _CAPS = re.compile(r"\b[A-Z][A-Z']*[A-Z]\b(?:[ \t]+\b[A-Z][A-Z']*[A-Z]\b)*")
 _BANGS = re.compile(r"[!?]*!{2,}[!?]*|\?+!+[!?]*|!+\?+[!?]*")
@@ -130,13 +130,17 @@ def check_personal_data(st: CoachState) -> None:
     if "phone" in forbid:
         found += [(m.start(), m.end(), "phone", "") for m in _PHONE.finditer(st.reply)]
     if "order_number" in forbid:
-        found += [(m.start(), m.end(), "order_number", "your order") for m in _ORDER.finditer(st.reply)]
+        found += [
+            (m.start(), m.end(), "order_number", "your order") for m in _ORDER.finditer(st.reply)
+        ]
     if "full_name" in forbid:
         parts = st.conversation.customer.name.split()
         for surname in parts[1:]:
             if len(surname) < 2:
                 continue
-            for m in re.finditer(rf"(?:\b{re.escape(parts[0])}\s+)?\b{re.escape(surname)}\b", st.reply):
+            for m in re.finditer(
+                rf"(?:\b{re.escape(parts[0])}\s+)?\b{re.escape(surname)}\b", st.reply
+            ):
                 found.append((m.start(), m.end(), "full_name", st.ctx.first_name))
     seen: list[tuple[int, int]] = []
     for s, e, what, suggestion in sorted(found):

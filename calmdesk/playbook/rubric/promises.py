@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from calmdesk.playbook.coach.state import CoachState, sentence_bounds
 from calmdesk.playbook.compiled import spans
+from calmdesk.playbook.rubric.state import CoachState, sentence_bounds
 from calmdesk.playbook.timefmt import add_business_minutes, find_times, say_due
 
 _PROMISE = re.compile(
@@ -80,7 +80,7 @@ def check_times(st: CoachState) -> None:
         )
     if mentions or st.has("vague_time"):
         return
-    for s, e in spans(st.rx.commitment, st.reply):
+    for s, _e in spans(st.rx.commitment, st.reply):
         _, end = sentence_bounds(st.reply, s)
         st.add(
             "no_time",

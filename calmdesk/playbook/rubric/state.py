@@ -45,6 +45,7 @@ class Finding:
 
 @dataclass
 class CoachState:
+    original: str  # the reply as written; findings quote it
     reply: str  # curly apostrophes made straight; same length as the original
     policy: Policy
     rx: Compiled
@@ -82,7 +83,7 @@ class CoachState:
         if severity == "ignore":
             return
         self.findings.append(
-            Finding(kind, severity, start, end, self.reply[start:end], rule, suggestion, message)
+            Finding(kind, severity, start, end, self.original[start:end], rule, suggestion, message)
         )
 
     def has(self, kind: str) -> bool:
@@ -101,6 +102,7 @@ def build_state(
     ctx = draft_context(conv, policy, agent, now or datetime.now(UTC))
     issue_words = content_words(ctx.issue.restated) if ctx.issue else set()
     return CoachState(
+        original=reply,
         reply=reply.replace("\u2019", "'").replace("\u2018", "'"),
         policy=policy,
         rx=compiled(policy),

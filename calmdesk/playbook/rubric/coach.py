@@ -14,21 +14,21 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from calmdesk.playbook.coach.promises import check_amounts, check_times
-from calmdesk.playbook.coach.required import (
+from calmdesk.playbook.policy import Policy
+from calmdesk.playbook.rubric.promises import check_amounts, check_times
+from calmdesk.playbook.rubric.required import (
     check_acknowledgement,
     check_boundary,
     check_options,
     check_personal,
 )
-from calmdesk.playbook.coach.state import Finding, build_state
-from calmdesk.playbook.coach.wording import (
+from calmdesk.playbook.rubric.state import Finding, build_state
+from calmdesk.playbook.rubric.wording import (
     check_apologies,
     check_emotion,
     check_personal_data,
     check_phrases,
 )
-from calmdesk.playbook.policy import Policy
 from calmdesk.playbook.views import AgentView, ConversationView
 
 # Order matters only for the order of findings with the same span.

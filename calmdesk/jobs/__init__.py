@@ -1,5 +1,8 @@
 """Thin Celery tasks: each calls one action. CLI, scheduler and tasks share them.
 
+Core tasks live here; each feature area adds a module in this package
+(listed in AREAS) with its tasks and a PERIODIC dict of its own.
+
 With no broker (the embedded default) `queue_*` run the work in-process
 right away, and `PERIODIC` runs from `calmdesk serve`'s scheduler thread;
 with a broker they go to Celery workers and `calmdesk scheduler` (beat).
@@ -7,6 +10,7 @@ with a broker they go to Celery workers and `calmdesk scheduler` (beat).
 
 from __future__ import annotations
 
+import importlib
 import logging
 from datetime import timedelta
 
@@ -82,6 +86,17 @@ PERIODIC = {
     "poll-mailboxes": (poll_mailboxes, timedelta(seconds=settings.CALMDESK_MAILBOX_POLL_SECONDS)),
     "assess-backlog": (assess_backlog, timedelta(minutes=5)),
 }
+
+# Feature areas with tasks of their own: calmdesk/jobs/<area>.py, each with PERIODIC.
+AREAS = ("escalation", "followup", "reputation", "insights")
+for _area in AREAS:
+    try:
+        _module = importlib.import_module(f"calmdesk.jobs.{_area}")
+    except ModuleNotFoundError as _exc:
+        if _exc.name != f"calmdesk.jobs.{_area}":
+            raise
+        continue
+    PERIODIC.update(getattr(_module, "PERIODIC", {}))
 
 app.conf.beat_schedule = {
     name: {"task": task.name, "schedule": interval.total_seconds()}

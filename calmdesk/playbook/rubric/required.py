@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from calmdesk.playbook.coach.state import CoachState
 from calmdesk.playbook.compiled import any_match
 from calmdesk.playbook.context import render
+from calmdesk.playbook.rubric.state import CoachState
 from calmdesk.playbook.text import mentions_any
 
 
@@ -28,7 +28,11 @@ def check_acknowledgement(st: CoachState) -> None:
 
 def check_personal(st: CoachState) -> None:
     first = st.ctx.first_name
-    if first and st.required("name") and not re.search(rf"\b{re.escape(first)}\b", st.reply, re.IGNORECASE):
+    if (
+        first
+        and st.required("name")
+        and not re.search(rf"\b{re.escape(first)}\b", st.reply, re.IGNORECASE)
+    ):
         st.add(
             "impersonal",
             0,
@@ -59,7 +63,9 @@ def options_text(st: CoachState) -> str:
     lines = [render(st.policy.drafts.options_intro, st.ctx)]
     for option in st.policy.options_for(st.role):
         info = st.policy.compensation.options[option]  # type: ignore[index]
-        lines.append(render(st.policy.drafts.option_line, st.ctx, label=info.label, explain=info.explain))
+        lines.append(
+            render(st.policy.drafts.option_line, st.ctx, label=info.label, explain=info.explain)
+        )
     return "\n".join(lines)
 
 

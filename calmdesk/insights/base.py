@@ -1,0 +1,109 @@
+"""What every insights query shares: when a conversation happened, what counts as
+difficult, weeks, and optional models from other feature areas.
+
+Read-only. A conversation "happened" when the customer first wrote (the
+first inbound message's sent_at): Conversation.created_at is the time the
+row was stored, which for imported history is the import time.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.apps import apps
+from django.conf import settings
+from django.core.exceptions import FieldDoesNotExist
+from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from calmdesk.analysis.scoring import LEVEL_FLOOR
+from calmdesk.models import Channel, Direction, Message
+
+# A conversation is difficult when its hardest message reached "difficult".
+DIFFICULT_MIN = LEVEL_FLOOR["difficult"]
+# Reviews this low count as complaints whatever their wording.
+LOW_RATING = 2
+
+
+def difficult_q(prefix: str = "") -> Q:
+    """Conversations that count as complaints: difficult at their peak, or a low review."""
+    return Q(**{f"{prefix}peak_difficulty__gte": DIFFICULT_MIN}) | Q(
+        **{f"{prefix}channel": Channel.REVIEW, f"{prefix}rating__lte": LOW_RATING}
+    )
+
+
+def is_difficult(peak_difficulty: int, channel: str, rating: int | None) -> bool:
+    return peak_difficulty >= DIFFICULT_MIN or (
+        channel == Channel.REVIEW and rating is not None and rating <= LOW_RATING
+    )
+
+
+def started_expr():
+    """When the customer first wrote: the first inbound message (else the row's creation)."""
+    first = (
+        Message.objects.filter(conversation=OuterRef("pk"), direction=Direction.IN)
+        .order_by("sent_at")
+        .values("sent_at")[:1]
+    )
+    return Coalesce(Subquery(first), "created_at")
+
+
+def week_start(at: datetime) -> datetime:
+    """Monday 00:00 (in the site's time zone) of the week containing `at`."""
+    local = timezone.localtime(at)
+    monday = (local - timedelta(days=local.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
+    return monday
+
+
+@dataclass(frozen=True)
+class Window:
+    """The weeks a page shows: `weeks` whole weeks ending with the current one."""
+
+    start: datetime
+    end: datetime
+    weeks: list[datetime]
+
+    @classmethod
+    def last(cls, weeks: int, now: datetime | None = None) -> Window:
+        now = now or timezone.now()
+        current = week_start(now)
+        starts = [current - timedelta(weeks=i) for i in range(weeks - 1, -1, -1)]
+        return cls(starts[0], now, starts)
+
+    def index(self, at: datetime) -> int | None:
+        if at < self.start or at > self.end:
+            return None
+        i = (week_start(at) - self.start).days // 7
+        return i if 0 <= i < len(self.weeks) else None
+
+
+def setting(name: str, default):
+    return getattr(settings, name, default)
+
+
+def optional_model(name: str, *fields: str):
+    """The model `calmdesk.<name>` when it exists and has `fields`, else None.
+
+    Other feature areas (follow-ups, SLAs, escalation) add models that some
+    figures read; until they land those figures say "not tracked yet".
+    """
+    try:
+        model = apps.get_model("calmdesk", name)
+    except LookupError:
+        return None
+    try:
+        for f in fields:
+            model._meta.get_field(f)
+    except FieldDoesNotExist:
+        return None
+    return model
+
+
+def has_field(model, name: str) -> bool:
+    try:
+        model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return False
+    return True

@@ -1,0 +1,216 @@
+"""How the team is doing: service figures and post-hoc QA of every reply.
+
+Read-only. SLA compliance, escalation rate, promises kept and wellbeing
+exposure come from the SLA/escalation area; recovery rate and CSAT after
+recovery from the follow-up area (calmdesk.insights.recovery). Each has one
+function here that reads that area's models when they exist and answers
+"not tracked yet" otherwise, so the page never shows a made-up number.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.db.models import QuerySet
+
+from calmdesk.insights.base import difficult_q, has_field, optional_model
+from calmdesk.models import Agent, Conversation, ReplyReview
+
+NOT_TRACKED = "not tracked yet"
+BANDS = (("low", "Below 60", 0, 59), ("mid", "60–79", 60, 79), ("high", "80 and over", 80, 100))
+
+
+@dataclass
+class Figure:
+    key: str
+    label: str
+    tracked: bool = False
+    numerator: int | None = None
+    denominator: int | None = None
+    value: float | None = None  # a rate 0..1 or a mean, per `unit`
+    unit: str = "rate"  # "rate" | "score"
+    note: str = ""
+    ids: list[int] = field(default_factory=list, repr=False)  # conversations behind it
+
+    @property
+    def display(self) -> str:
+        if not self.tracked:
+            return NOT_TRACKED
+        if self.value is None:
+            return "no cases yet"
+        return f"{100 * self.value:.0f}%" if self.unit == "rate" else f"{self.value:.1f}"
+
+
+def _rate(key, label, ids_hit: list[int], ids_all: list[int], note: str) -> Figure:
+    n, d = len(ids_hit), len(ids_all)
+    return Figure(key, label, True, n, d, n / d if d else None, note=note, ids=ids_hit)
+
+
+def sla_compliance(visible: QuerySet[Conversation], start: datetime, end: datetime) -> Figure:
+    """Share of conversations with an SLA due in the period that were not breached.
+
+    Wire: reads Conversation.sla_due_at / sla_breached_at (issue 6)."""
+    label = "SLA compliance"
+    if not (has_field(Conversation, "sla_due_at") and has_field(Conversation, "sla_breached_at")):
+        return Figure("sla", label, note="SLA targets and breaches are recorded by the SLA area.")
+    due = visible.filter(sla_due_at__gte=start, sla_due_at__lt=end)
+    all_ids = list(due.values_list("pk", flat=True))
+    breached = list(due.filter(sla_breached_at__isnull=False).values_list("pk", flat=True))
+    met = sorted(set(all_ids) - set(breached))
+    fig = _rate("sla", label, met, all_ids, "Conversations due in the period answered within target.")
+    fig.ids = breached  # the link shows the breaches: the ones to look at
+    return fig
+
+
+def escalation_rate(visible: QuerySet[Conversation], start: datetime, end: datetime) -> Figure:
+    """Share of difficult conversations in the period that were escalated.
+
+    Wire: reads the Escalation model (conversation, created_at) of issue 6."""
+    model = optional_model("Escalation", "conversation", "created_at")
+    if model is None:
+        return Figure("escalation", "Escalation rate", note="Escalations are recorded by the escalation area.")
+    hard = visible.filter(difficult_q(), last_inbound_at__gte=start, last_inbound_at__lt=end)
+    all_ids = list(hard.values_list("pk", flat=True))
+    hit = list(model.objects.filter(conversation_id__in=all_ids).values_list("conversation_id", flat=True).distinct())
+    return _rate("escalation", "Escalation rate", hit, all_ids, "Difficult conversations escalated.")
+
+
+def promises_kept(visible: QuerySet[Conversation], start: datetime, end: datetime) -> Figure:
+    """Share of promises due in the period that were kept (open ones are not counted).
+
+    Wire: reads the Commitment model (conversation, state open/kept/broken, due_at) of issue 6."""
+    model = optional_model("Commitment", "conversation", "state", "due_at")
+    if model is None:
+        return Figure("promises", "Promises kept", note="Promises are recorded by the promise ledger.")
+    rows = list(model.objects.filter(conversation__in=visible, due_at__gte=start, due_at__lt=end,
+                                     state__in=("kept", "broken")).values_list("conversation_id", "state"))
+    kept = sum(1 for _, s in rows if s == "kept")
+    broken = sorted({c for c, s in rows if s == "broken"})
+    return Figure("promises", "Promises kept", True, kept, len(rows), kept / len(rows) if rows else None,
+                  note="Promises due in the period, kept on time; the link shows the broken ones.",
+                  ids=broken)
+
+
+def wellbeing_exposure(visible: QuerySet[Conversation], start: datetime, end: datetime) -> Figure:
+    """The most hostile conversations any one agent handled in a shift, in the period.
+
+    Wire: reads the ShiftExposure model (agent, started_at, hostile) of issue 6."""
+    model = optional_model("ShiftExposure", "agent", "started_at", "hostile")
+    if model is None:
+        return Figure("wellbeing", "Wellbeing exposure", unit="score",
+                      note="Exposure per agent and shift is recorded by the wellbeing area.")
+    rows = list(model.objects.filter(started_at__gte=start, started_at__lt=end).values_list("hostile", flat=True))
+    return Figure("wellbeing", "Wellbeing exposure", True, max(rows, default=0), len(rows),
+                  float(max(rows)) if rows else None, unit="score",
+                  note="Most hostile conversations one agent handled in one shift.")
+
+
+def _recovery(name: str, key: str, label: str, unit: str, visible, start, end) -> Figure:
+    """Figures from calmdesk.insights.recovery (issue 7), when that module exists.
+
+    Wire: `recovery.<name>(visible, start, end)` returning an object with
+    numerator, denominator, value and (optionally) conversation_ids."""
+    try:
+        module = importlib.import_module("calmdesk.insights.recovery")
+    except ModuleNotFoundError:
+        module = None
+    func = getattr(module, name, None)
+    if func is None:
+        return Figure(key, label, unit=unit, note="Recovery is measured by the follow-up area.")
+    try:
+        r = func(visible, start, end)
+    except TypeError:  # a different signature: show nothing rather than a wrong number
+        return Figure(key, label, unit=unit, note="Recovery figures are not connected yet.")
+    return Figure(key, label, True, getattr(r, "numerator", None), getattr(r, "denominator", None),
+                  getattr(r, "value", None), unit=unit, note=getattr(r, "note", ""),
+                  ids=list(getattr(r, "conversation_ids", []) or []))
+
+
+def recovery_rate(visible, start, end) -> Figure:
+    return _recovery("recovery_rate", "recovery", "Recovery rate", "rate", visible, start, end)
+
+
+def csat_after_recovery(visible, start, end) -> Figure:
+    return _recovery("csat_after_recovery", "csat", "CSAT after recovery", "score", visible, start, end)
+
+
+SERVICE_FIGURES = (sla_compliance, escalation_rate, promises_kept, recovery_rate,
+                   csat_after_recovery, wellbeing_exposure)
+
+
+def service_figures(visible, start, end) -> list[Figure]:
+    return [f(visible, start, end) for f in SERVICE_FIGURES]
+
+
+@dataclass
+class AgentQA:
+    agent_id: int | None
+    name: str
+    replies: int = 0
+    total: int = 0
+    bands: dict[str, int] = field(default_factory=lambda: {b[0]: 0 for b in BANDS})
+    findings: Counter = field(default_factory=Counter)
+
+    @property
+    def mean(self) -> float | None:
+        return self.total / self.replies if self.replies else None
+
+    def share(self, band: str) -> float:
+        return self.bands[band] / self.replies if self.replies else 0.0
+
+    @property
+    def top_findings(self) -> list[tuple[str, int]]:
+        return self.findings.most_common(3)
+
+
+def band_of(score: int) -> str:
+    return next(key for key, _, lo, hi in BANDS if lo <= score <= hi)
+
+
+def qa_by_agent(visible, start: datetime, end: datetime) -> tuple[list[AgentQA], Counter, int]:
+    """Coach scores of every reviewed reply in the period, per agent, and the findings seen most."""
+    rows = ReplyReview.objects.filter(
+        sent_at__gte=start, sent_at__lt=end, message__conversation__in=visible
+    ).values_list("author_id", "score", "findings")
+    per: dict[int | None, AgentQA] = {}
+    overall: Counter = Counter()
+    count = 0
+    for author, score, findings in rows.iterator(chunk_size=5000):
+        qa = per.get(author)
+        if qa is None:
+            qa = per[author] = AgentQA(author, "")
+        qa.replies += 1
+        qa.total += score
+        qa.bands[band_of(score)] += 1
+        kinds = set(findings or ())
+        qa.findings.update(kinds)
+        overall.update(kinds)
+        count += 1
+    names = {a.pk: a.name for a in Agent.objects.filter(pk__in=[k for k in per if k]).select_related("user")}
+    for k, qa in per.items():
+        qa.name = names.get(k, "Unknown") if k else "No author"
+    return sorted(per.values(), key=lambda q: (q.mean or 0, q.name)), overall, count
+
+
+def qa_ids(visible, start, end, agent_id: int | None, band: str = "", finding: str = "") -> list[int]:
+    """The conversations behind an agent's band or a finding (for the drill-down list)."""
+    qs = ReplyReview.objects.filter(sent_at__gte=start, sent_at__lt=end, message__conversation__in=visible)
+    if agent_id is not None:
+        qs = qs.filter(author_id=agent_id)
+    out: dict[int, None] = {}
+    for cid, score, findings in qs.values_list("message__conversation_id", "score", "findings"):
+        if band and band_of(score) != band:
+            continue
+        if finding and finding not in (findings or ()):
+            continue
+        out[cid] = None
+    return list(out)
+
+
+def finding_labels(kinds) -> dict[str, str]:
+    return {k: k.replace("_", " ").capitalize() for k in kinds}
+
+

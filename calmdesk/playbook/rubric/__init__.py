@@ -1,0 +1,1 @@
+"""The coaching rubric: the checks `coach` runs on a reply (see rubric/coach.py)."""

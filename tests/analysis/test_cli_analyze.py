@@ -1,0 +1,172 @@
+"""`calmdesk analyze`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from calmdesk.cli import main
+
+TEXT = "This is the THIRD time I'm writing. Cancel my account or I post this everywhere."
+
+
+def test_verdict_with_bracketed_evidence(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["analyze", TEXT]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("DIFFICULT") or out.startswith("HOSTILE")
+    assert "[Cancel my account]" in out
+    assert "[THIRD time]" in out
+    assert "Why:" in out and "Threatens to cancel or leave" in out
+    assert "\033[" not in out  # not a tty: no colour codes
+
+
+def test_json(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["analyze", "--json", TEXT]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["text"] == TEXT
+    assert data["engine"] == "rules"
+    churn = next(s for s in data["signals"] if s["kind"] == "churn_threat")
+    span = churn["evidence"][0]
+    assert TEXT[span["start"] : span["end"]] == span["text"]
+
+
+def test_prior_contacts(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["analyze", "--json", "--prior-contacts", "3", "Where is my parcel?"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert any(s["kind"] == "repeat_contact" for s in data["signals"])
+
+
+def test_text_from_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO("I want to speak to a manager"))
+    assert main(["analyze"]) == 0
+    assert "[want to speak to a manager]" in capsys.readouterr().out
+
+
+class TTY(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_no_text_is_an_error(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setattr(sys, "stdin", TTY())
+    assert main(["analyze"]) == 1
+    err = capsys.readouterr().err
+    assert "no text given" in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_colour_on_a_tty(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    out = TTY()
+    monkeypatch.setattr(sys, "stdout", out)
+    assert main(["analyze", "Cancel my account"]) == 0
+    assert "\033[1;" in out.getvalue() and "Cancel my account\033[0m" in out.getvalue()
+
+
+def test_learned_backend_unavailable_is_a_clean_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import calmdesk.analysis.engine as engine
+
+    def missing() -> None:
+        raise FileNotFoundError("no learned model at /nowhere: run calmdesk train")
+
+    monkeypatch.setattr(engine, "_learned", missing)
+    assert main(["analyze", "--backend", "learned", "hello"]) == 1
+    assert "no learned model" in capsys.readouterr().err
+
+
+def write_csv(path: Path, rows: list[list[str]]) -> None:
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        csv.writer(fh).writerows(rows)
+
+
+def test_csv_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    write_csv(src, [["id", "text"], ["1", TEXT], ["2", "thanks, all good"], ["3", ""]])
+    assert main(["analyze", "--file", str(src), "--column", "text", "--out", str(out)]) == 0
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8").splitlines()))
+    assert [r["id"] for r in rows] == ["1", "2", "3"]
+    assert rows[0]["level"] in ("difficult", "hostile")
+    assert "churn_threat" in rows[0]["signals"]
+    assert rows[1]["level"] == "calm"
+    assert rows[2]["language"] == "und"
+    assert "analysed 3 rows" in capsys.readouterr().err
+
+
+def test_csv_broken_rows_are_reported_by_line_and_good_rows_written(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    src.write_bytes(
+        b"id,text\n"
+        b"1,Cancel my account\n"
+        b"2\n"  # no text column
+        b"3,caf\xe9 au lait \xff broken\n"  # not UTF-8
+        b'4,"a quoted, fine row"\n'
+    )
+    assert main(["analyze", "--file", str(src), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert f"{src}:3: row has no 'text' column" in err
+    assert f"{src}:4: cannot decode" in err
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8").splitlines()))
+    assert [r["id"] for r in rows] == ["1", "4"]
+    assert "2 broken row(s)" in err
+
+
+def test_csv_json_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "in.csv"
+    write_csv(src, [["body"], ["Where is my refund???"]])
+    assert main(["analyze", "--file", str(src), "--column", "body", "--json"]) == 0
+    line = capsys.readouterr().out.strip().splitlines()[0]
+    record = json.loads(line)
+    assert record["body"] == "Where is my refund???"
+    assert any(s["kind"] == "shouting" for s in record["assessment"]["signals"])
+
+
+def test_missing_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["analyze", "--file", str(tmp_path / "nope.csv")]) == 1
+    assert "file not found" in capsys.readouterr().err
+
+
+def test_missing_column(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    write_csv(src, [["id", "message"], ["1", "hi"]])
+    assert main(["analyze", "--file", str(src), "--column", "text"]) == 1
+    err = capsys.readouterr().err
+    assert "column 'text' not in" in err and "id, message" in err
+
+
+def test_empty_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    src = tmp_path / "in.csv"
+    src.write_text("")
+    assert main(["analyze", "--file", str(src)]) == 1
+    assert "empty" in capsys.readouterr().err
+
+
+def test_text_and_file_together(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    assert main(["analyze", "hello", "--file", str(tmp_path / "x.csv")]) == 1
+    assert "not both" in capsys.readouterr().err
+
+
+ENTRY_POINT = Path(sys.executable).with_name("calmdesk")
+
+
+@pytest.mark.skipif(not ENTRY_POINT.exists(), reason="the calmdesk entry point is not installed")
+def test_entry_point_subprocess(tmp_path: Path) -> None:
+    env = {**os.environ, "CALMDESK_ANALYSIS_BACKEND": "rules"}
+    ok = subprocess.run([str(ENTRY_POINT), "analyze", "--json", "Cancel my account now!!!"],
+                        capture_output=True, text=True, timeout=120, env=env)
+    assert ok.returncode == 0, ok.stderr
+    assert json.loads(ok.stdout)["level"] != "calm"
+    bad = subprocess.run([str(ENTRY_POINT), "analyze", "--file", str(tmp_path / "missing.csv")],
+                         capture_output=True, text=True, timeout=120, env=env)
+    assert bad.returncode == 1
+    assert "file not found" in bad.stderr
