@@ -92,7 +92,9 @@ def recreate_database(url: str, *, drop_only: bool = False) -> None:
 
 
 def setup_django(env: dict[str, str]) -> None:
-    os.environ.update(env)
+    os.environ.update(
+        {k: v for k, v in env.items() if k not in ("PYTHONPATH", "DJANGO_SETTINGS_MODULE")}
+    )
     os.environ["DJANGO_SETTINGS_MODULE"] = "calmdesk.settings"
     sys.path.insert(0, str(ROOT))
     import django
@@ -257,6 +259,22 @@ def generate(n: int, messages_per: float, seed: int) -> dict[str, list[str]]:
     }
 
 
+def existing_users() -> dict[str, list[str]]:
+    from calmdesk.models import Agent, Conversation, Message
+
+    names = list(
+        Agent.objects.filter(user__username__regex=r"^agent[0-9]+x[01]$")
+        .order_by("user__username")
+        .values_list("user__username", flat=True)
+    )
+    print(
+        f"Reusing {Conversation.objects.count():,} conversations, "
+        f"{Message.objects.count():,} messages",
+        flush=True,
+    )
+    return {"agents": names, "lead": ["lead"], "manager": ["manager"]}
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -416,7 +434,7 @@ def main(argv=None) -> int:
     )
     ap.add_argument("--db", default="postgres://postgres@127.0.0.1:5432/calmdesk_bench")
     ap.add_argument("--conversations", type=int, default=200_000)
-    ap.add_argument("--messages-per-conversation", type=float, default=5.0)
+    ap.add_argument("--messages-per-conversation", type=float, default=5.6)
     ap.add_argument("--clients", type=int, default=8, help="concurrent clients")
     ap.add_argument("--threads", type=int, default=8, help="server threads")
     ap.add_argument("--requests", type=int, default=2000, help="stop after this many requests")
@@ -424,6 +442,16 @@ def main(argv=None) -> int:
     ap.add_argument("--target-ms", type=float, default=150)
     ap.add_argument("--seed", type=int, default=4)
     ap.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    ap.add_argument(
+        "--reuse",
+        action="store_true",
+        help="measure a database kept by an earlier --keep run instead of generating one",
+    )
+    ap.add_argument(
+        "--web-only",
+        action="store_true",
+        help="serve only the desk's pages (calmdesk.web.urls), not other feature areas",
+    )
     args = ap.parse_args(argv)
 
     data_dir = tempfile.mkdtemp(prefix="calmdesk-bench-")

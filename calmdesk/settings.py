@@ -363,6 +363,20 @@ CALMDESK_DIGEST_ENABLED = env_bool(
     "CALMDESK_DIGEST_ENABLED", True, "Email the weekly insights digest to managers and admins."
 )
 
+# SLAs, escalation, promises, compensation and wellbeing (docs/escalation.md).
+CALMDESK_ESCALATION_SWEEP_SECONDS = env_int(
+    "CALMDESK_ESCALATION_SWEEP_SECONDS", 60, "How often the SLA, promise, block and escalation sweep runs."
+)
+CALMDESK_REPEAT_CONTACT_DAYS = env_int(
+    "CALMDESK_REPEAT_CONTACT_DAYS", 14, "A customer's earlier conversations with the same team within this many days count as contacts about the same issue."
+)
+CALMDESK_HABITUAL_WINDOW_DAYS = env_int(
+    "CALMDESK_HABITUAL_WINDOW_DAYS", 365, "How far back the customer's history is read to tell a genuine grievance from a habitual claimant."
+)
+CALMDESK_HABITUAL_MIN_CLAIMS = env_int(
+    "CALMDESK_HABITUAL_MIN_CLAIMS", 3, "Compensations in that window that make a customer a habitual claimant (lower limits apply)."
+)
+
 # API
 CALMDESK_API_MAX_BATCH = env_int(
     "CALMDESK_API_MAX_BATCH", 1000, "Most messages accepted in one POST /api/v1/messages."

@@ -45,6 +45,9 @@ def _store(messages: list[Message], assessments) -> None:
     Message.objects.bulk_update(messages, ["assessment", "difficulty", "level", "assessed_at"])
     for conversation_id in sorted({m.conversation_id for m in messages}):
         refresh_conversation_difficulty(conversation_id)
+    from calmdesk.actions.escalation import queue_after_assessment  # issue 6: rules, abuse, SLA
+
+    queue_after_assessment([m.pk for m in messages])
 
 
 def refresh_conversation_difficulty(conversation_id: int) -> None:

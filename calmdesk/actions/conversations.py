@@ -58,9 +58,19 @@ def do_reply(
         fields.append("assignee")
     conversation.save(update_fields=fields)
     log_event(EventKind.REPLY_SENT, actor=agent, conversation=conversation, message=message.pk)
+    from calmdesk.actions.escalation import on_reply  # issue 6: promises, boundary, SLA
+
+    on_reply(message)
     if deliver:
+        # The outbox row is written in this transaction: a reply that is
+        # stored is a reply that will be sent (the outbox job retries it).
+        from calmdesk.actions.delivery import DeliveryError, outbox_for_reply
         from calmdesk.jobs import queue_delivery
 
+        try:
+            outbox_for_reply(message)
+        except DeliveryError:
+            pass  # e.g. no address: recorded as failed by the delivery job, shown to the agent
         transaction.on_commit(lambda: queue_delivery(message.pk))
     return message
 
@@ -130,4 +140,11 @@ def do_set_status(actor: Agent | None, conversation: Conversation, status: str) 
         before=before,
         after={"status": status},
     )
+    from calmdesk.actions.escalation import on_status  # issue 6: de-escalate, SLA
+
+    on_status(actor, conversation)
+    if status in (Status.RESOLVED, Status.CLOSED):
+        from calmdesk.actions.followup import do_plan_follow_up  # issue 7; idempotent
+
+        transaction.on_commit(lambda: do_plan_follow_up(conversation))
     return conversation

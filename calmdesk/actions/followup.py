@@ -345,5 +345,5 @@ def do_record_customer_event(customer: Customer, kind: str, occurred_at: datetim
             )
     except IntegrityError:
         return CustomerEvent.objects.get(external_id=external_id), False
-    log_event(EventKind.CUSTOMER_EVENT, customer=customer, event=event.pk, kind=kind)
+    log_event(EventKind.CUSTOMER_EVENT, customer=customer, event=event.pk, event_kind=kind)
     return event, True

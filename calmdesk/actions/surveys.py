@@ -160,7 +160,7 @@ def create_survey(customer: Customer, kind: str, *, conversation=None, campaign=
     )
     preference_for(customer)  # the unsubscribe link's token exists before sending
     log_event(EventKind.SURVEY_SENT, conversation=conversation, customer=customer,
-              survey=survey.pk, kind=kind, channel=channel)
+              survey=survey.pk, survey_kind=kind, channel=channel)
     return survey
 
 

@@ -55,7 +55,9 @@ class Trajectory:
     def to_dict(self) -> dict[str, Any]:
         return {
             "trend": self.trend,
-            "peak": {"index": self.peak.index, "difficulty": self.peak.difficulty} if self.peak else None,
+            "peak": {"index": self.peak.index, "difficulty": self.peak.difficulty}
+            if self.peak
+            else None,
             "current": self.current,
             "level": self.level,
             "difficulties": list(self.difficulties),

@@ -221,7 +221,7 @@ def _read_lines(path: Path) -> list[str]:
         return [line.rstrip("\r\n") for line in fh]
 
 
-def read_table(path: Path, task: str, fmt: str = "auto") -> Split:
+def read_table(path: Path, task: str, fmt: str = "auto", quoting: int = csv.QUOTE_MINIMAL) -> Split:
     """A CSV/TSV with a header naming a text column and a label column."""
     if not path.is_file():
         raise DataError(f"{path}: no such file")
@@ -235,7 +235,7 @@ def read_table(path: Path, task: str, fmt: str = "auto") -> Split:
         first = raw.split("\n", 1)[0]
         fmt = "tsv" if (path.suffix.lower() in (".tsv", ".tab") or "\t" in first) else "csv"
     delimiter = "\t" if fmt == "tsv" else ","
-    reader = csv.reader(io.StringIO(raw, newline=""), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(raw, newline=""), delimiter=delimiter, quoting=quoting)
     try:
         header = [h.strip().lower() for h in next(reader)]
     except (StopIteration, csv.Error) as exc:
@@ -341,7 +341,7 @@ def goemotions_raw(folder: Path, split: str) -> tuple[list[str], list[set[str]]]
 def read_review_sentences(folder: Path) -> Split:
     out = Split()
     for path in sorted(folder.glob("*_labelled.txt")):
-        out.extend(read_table(path, "sentiment", "tsv"))
+        out.extend(read_table(path, "sentiment", "tsv", quoting=csv.QUOTE_NONE))
     return out
 
 

@@ -42,11 +42,11 @@ WORD_INDEX: dict[str, list[tuple[str, float]]] = {}
 for _emotion, _lexicon in EMOTION_WORDS.items():
     for _word, _weight in _lexicon.items():
         WORD_INDEX.setdefault(_word, []).append((_emotion, _weight))
-PHRASE_INDEX: dict[str, list[tuple[str, re.Pattern[str], float]]] = {}
+PHRASE_INDEX: dict[str, list[tuple[str, re.Pattern[str], float, frozenset[str]]]] = {}
 for _emotion, _phrases in EMOTION_PHRASES.items():
-    for _pattern, _weight, _gate in _phrases:
+    for _pattern, _weight, _gate, _need in _phrases:
         for _word in _gate:
-            PHRASE_INDEX.setdefault(_word, []).append((_emotion, _pattern, _weight))
+            PHRASE_INDEX.setdefault(_word, []).append((_emotion, _pattern, _weight, _need))
 ZERO = dict.fromkeys(EMOTIONS, 0.0)
 
 
@@ -68,8 +68,8 @@ def score(doc: Doc, signals: list[Signal]) -> tuple[dict[str, float], dict[str, 
     if phrase_gates:
         seen: set[int] = set()
         for word in phrase_gates:
-            for emotion, pattern, weight in PHRASE_INDEX[word]:
-                if id(pattern) in seen:
+            for emotion, pattern, weight, need in PHRASE_INDEX[word]:
+                if id(pattern) in seen or (need and not need & words):
                     continue
                 seen.add(id(pattern))
                 for n, m in enumerate(pattern.finditer(doc.low)):

@@ -10,7 +10,6 @@ emoji or links) gets low confidence and a reason instead of a guess.
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
@@ -18,6 +17,8 @@ from typing import Any
 from calmdesk.analysis import emotions as emotion_rules
 from calmdesk.analysis import language, scoring, sentiment, signals
 from calmdesk.analysis.backends.rules import RulesBackend
+from calmdesk.analysis.lexicon.cues import ABUSE_GATE, CUES
+from calmdesk.analysis.lexicon.emotion_cues import EMOTION_PHRASES
 from calmdesk.analysis.text import MAX_CHARS, Doc, find_words, fold
 from calmdesk.analysis.types import EMOTIONS, Assessment, ModelScores, ScoringBackend, Span
 
@@ -33,8 +34,8 @@ def _check_text(text: object, where: str = "text") -> str:
     return text
 
 
-@functools.cache
 def _learned() -> ScoringBackend:
+    """The learned backend (it caches the loaded model itself, per file version)."""
     from calmdesk.analysis.backends.learned import load_backend
 
     return load_backend()
@@ -55,10 +56,14 @@ def resolve_backend(backend: Backend = None) -> ScoringBackend | None:
         return None
     if isinstance(backend, ScoringBackend):
         return backend
-    raise TypeError(f"backend must be 'rules', 'learned' or a ScoringBackend, got {type(backend).__name__}")
+    raise TypeError(
+        f"backend must be 'rules', 'learned' or a ScoringBackend, got {type(backend).__name__}"
+    )
 
 
-def assess(text: str, context: Mapping[str, Any] | None = None, *, backend: Backend = None) -> Assessment:
+def assess(
+    text: str, context: Mapping[str, Any] | None = None, *, backend: Backend = None
+) -> Assessment:
     """How difficult `text` is, and why. See the package docstring."""
     _check_text(text)
     model = resolve_backend(backend)
@@ -92,17 +97,62 @@ def _sentiment_evidence(doc: Doc, feats: sentiment.Features) -> list[Span]:
     w = sentiment.sentiment_weights()
     neg, pos = w.neg, w.pos
     pushes = []
-    for key in set(feats.keys):
-        if " " in key or key.startswith("NOT_") or key in sentiment.NEGATORS:
-            continue
+    for key in set(feats.keys[: feats.n_tokens]):
         push = neg.get(key, 0.0) - pos.get(key, 0.0)
-        if push > 0.4:
+        if push > 0.4 and key[:4] not in ("NOT_", "INT_") and key not in sentiment.NEGATORS:
             pushes.append((push, key))
     if not pushes:
         return []
     pushes.sort(reverse=True)
     found = find_words(doc.low, [k for _, k in pushes[:3]], 1, stretchy=doc.elongated)
     return [doc.span(s, e) for s, e, _ in found]
+
+
+# Words that can start a signal or an emotion: one or two set intersections
+# tell whether the (slower) signal and emotion rules have anything to look at.
+# Cues that need two words (a gate and a need word) only count when both are there.
+_PAIRS = {(c.gate, c.need) for cues in CUES.values() for c in cues if c.need} | {
+    (g, n) for phrases in EMOTION_PHRASES.values() for _, _, g, n in phrases if n
+}
+CUE_WORDS = (
+    frozenset(w for cues in CUES.values() for c in cues if not c.need for w in c.gate)
+    | frozenset(
+        w for phrases in EMOTION_PHRASES.values() for _, _, g, n in phrases if not n for w in g
+    )
+    | ABUSE_GATE
+    | emotion_rules.WORD_INDEX.keys()
+)
+PAIR_INDEX: dict[str, list[frozenset[str]]] = {}
+for _gate, _need in _PAIRS:
+    for _word in _gate:
+        PAIR_INDEX.setdefault(_word, []).append(_need)
+PAIR_GATES = frozenset(PAIR_INDEX)
+
+
+def _pair_present(words: frozenset[str]) -> bool:
+    for word in words & PAIR_GATES:
+        for need in PAIR_INDEX[word]:
+            if need & words:
+                return True
+    return False
+
+
+def _needs_rules(doc: Doc, prior: int) -> bool:
+    text = doc.text
+    words = doc.words
+    return bool(
+        words & CUE_WORDS
+        or _pair_present(words)
+        or prior
+        or doc.n_caps >= 2
+        or "!!" in text
+        or "??" in text
+        or "?!" in text
+        or "!?" in text
+        or "*" in words
+        or "$" in words
+        or text.isupper()
+    )
 
 
 def _assess(
@@ -113,26 +163,19 @@ def _assess(
         text = text[:MAX_CHARS]
     low = fold(text)
     feats = sentiment.extract(text, low)
-    doc = Doc(text, low, feats.words, feats.n_tokens, truncated, feats.dense["elong"] > 0, feats.n_caps)
+    doc = Doc(
+        text, low, feats.words, feats.n_tokens, truncated, feats.dense["elong"] > 0, feats.n_caps
+    )
     lang = language.detect(doc.text, doc.words)
     prior = signals.prior_contacts(context)
     if not lang.readable:
-        sigs, _ = signals.detect(Doc.of(""), context)  # context-only signals
-        shout = signals.shouting(doc)
-        if shout:
-            sigs.append(shout)
-        emotions = dict.fromkeys(EMOTIONS, 0.0)
-        difficulty, level = scoring.difficulty_of(0.0, emotions, 0.0, sigs)
-        reasons = [lang.reason, *scoring.reasons_for(sigs, emotions, {}, 0.0, [], prior)]
-        return Assessment(
-            sentiment=0.0, sentiment_label="neutral", emotions=emotions, abuse=0.0,
-            signals=sigs, difficulty=difficulty, level=level, reasons=reasons,
-            language=lang.code, confidence=round(min(0.2, lang.confidence * 0.2), 4),
-            engine=engine,
-        )
+        return _unreadable(doc, lang, context, prior, engine)
 
-    sigs, abuse = signals.detect(doc, context)
-    emotions, emo_evidence = emotion_rules.score(doc, sigs)
+    if _needs_rules(doc, prior):
+        sigs, abuse = signals.detect(doc, context)
+        emotions, emo_evidence = emotion_rules.score(doc, sigs)
+    else:  # no cue word, no capitals, no !!: nothing for the rules to find
+        sigs, abuse, emotions, emo_evidence = [], 0.0, dict(emotion_rules.ZERO), {}
     if model is None:
         result = sentiment.score_features(feats)
         polarity, label = result.score, result.label
@@ -142,7 +185,9 @@ def _assess(
     else:
         polarity = max(-1.0, min(1.0, float(model.sentiment)))
         label = _label(polarity, model.sentiment_probs)
-        emotions = {e: round(max(0.0, min(1.0, float(model.emotions.get(e, 0.0)))), 4) for e in EMOTIONS}
+        emotions = {
+            e: round(max(0.0, min(1.0, float(model.emotions.get(e, 0.0)))), 4) for e in EMOTIONS
+        }
         harm = next((s.score for s in sigs if s.kind == "threat_of_harm"), 0.0)
         abuse = round(max(0.0, min(1.0, max(float(model.abuse), harm))), 4)
 
@@ -160,9 +205,43 @@ def _assess(
         reasons.append(f"Only the first {len(doc.text):,} characters were read.")
     confidence = lang.confidence * min(1.0, 0.55 + 0.09 * doc.n_words)
     return Assessment(
-        sentiment=round(polarity, 4), sentiment_label=label, emotions=emotions, abuse=abuse,
-        signals=sigs, difficulty=difficulty, level=level, reasons=reasons,
-        language=lang.code, confidence=round(confidence, 4), engine=engine,
+        sentiment=round(polarity, 4),
+        sentiment_label=label,
+        emotions=emotions,
+        abuse=abuse,
+        signals=sigs,
+        difficulty=difficulty,
+        level=level,
+        reasons=reasons,
+        language=lang.code,
+        confidence=round(confidence, 4),
+        engine=engine,
+    )
+
+
+def _unreadable(
+    doc: Doc, lang: language.Language, context: Mapping[str, Any] | None, prior: int, engine: str
+) -> Assessment:
+    """No judgement of the words: only typographic shouting and the context count."""
+    sigs, _ = signals.detect(Doc.of(""), context)  # context-only signals
+    shout = signals.shouting(doc)
+    if shout:
+        sigs.append(shout)
+    emotions = dict.fromkeys(EMOTIONS, 0.0)
+    difficulty, level = scoring.difficulty_of(0.0, emotions, 0.0, sigs)
+    reasons = [lang.reason, *scoring.reasons_for(sigs, emotions, {}, 0.0, [], prior)]
+    return Assessment(
+        sentiment=0.0,
+        sentiment_label="neutral",
+        emotions=emotions,
+        abuse=0.0,
+        signals=sigs,
+        difficulty=difficulty,
+        level=level,
+        reasons=reasons,
+        language=lang.code,
+        confidence=round(min(0.2, lang.confidence * 0.2), 4),
+        engine=engine,
     )
 
 

@@ -44,9 +44,21 @@ STOPWORDS = {
 }
 STOP = {lang: frozenset(words.split()) for lang, words in STOPWORDS.items()}
 NAMES = {
-    "en": "English", "es": "Spanish", "fr": "French", "de": "German", "pt": "Portuguese",
-    "it": "Italian", "nl": "Dutch", "zh": "Chinese", "ja": "Japanese", "ko": "Korean",
-    "ar": "Arabic", "he": "Hebrew", "el": "Greek", "th": "Thai", "hi": "Hindi",
+    "en": "English",
+    "es": "Spanish",
+    "fr": "French",
+    "de": "German",
+    "pt": "Portuguese",
+    "it": "Italian",
+    "nl": "Dutch",
+    "zh": "Chinese",
+    "ja": "Japanese",
+    "ko": "Korean",
+    "ar": "Arabic",
+    "he": "Hebrew",
+    "el": "Greek",
+    "th": "Thai",
+    "hi": "Hindi",
 }
 SCRIPTS = (  # (language or "und", script name, pattern)
     ("ja", "Japanese", re.compile(r"[\u3040-\u30ff]")),
@@ -87,37 +99,59 @@ def detect(text: str, words: frozenset[str] | None = None) -> Language:
     stripped = URL_RE.sub(" ", sample) if linky else sample
     if stripped.isascii():
         if not WORD_RE.search(stripped):
-            return Language("und", 0.0, False, "No words to read (only emoji, links, numbers or symbols).")
+            return Language(
+                "und", 0.0, False, "No words to read (only emoji, links, numbers or symbols)."
+            )
     else:
         letters = LETTER_RE.findall(stripped)
         if not letters:
-            return Language("und", 0.0, False, "No words to read (only emoji, links, numbers or symbols).")
+            return Language(
+                "und", 0.0, False, "No words to read (only emoji, links, numbers or symbols)."
+            )
         n_letters = len(letters)
         latin = len(LATIN_RE.findall(stripped))
         if latin < n_letters * 0.5:
             for code, script, pattern in SCRIPTS:
                 if len(pattern.findall(stripped)) >= (n_letters - latin) * 0.3:
-                    return Language(code, 0.8 if code != "und" else 0.3, False,
-                                    f"Written in {script} script: the rules read English only.")
-            return Language("und", 0.3, False, "Not written in the Latin alphabet: the rules read English only.")
+                    return Language(
+                        code,
+                        0.8 if code != "und" else 0.3,
+                        False,
+                        f"Written in {script} script: the rules read English only.",
+                    )
+            return Language(
+                "und", 0.3, False, "Not written in the Latin alphabet: the rules read English only."
+            )
     tokens = WORD_RE.findall(stripped.lower().replace("\u2019", "'"))
     if not tokens:
-        return Language("und", 0.0, False, "No words to read (only emoji, links, numbers or symbols).")
+        return Language(
+            "und", 0.0, False, "No words to read (only emoji, links, numbers or symbols)."
+        )
     return _by_stopwords(frozenset(tokens), len(tokens))
 
 
 def _by_stopwords(words: frozenset[str], n: int) -> Language:
     if not words:
-        return Language("und", 0.0, False, "No words to read (only emoji, links, numbers or symbols).")
+        return Language(
+            "und", 0.0, False, "No words to read (only emoji, links, numbers or symbols)."
+        )
     en = len(words & STOP["en"])
     if en >= 3:
         return Language("en", 0.95, True)
-    other, best = max(((lang, len(words & stop)) for lang, stop in STOP.items() if lang != "en"),
-                      key=lambda kv: kv[1])
+    other, best = max(
+        ((lang, len(words & stop)) for lang, stop in STOP.items() if lang != "en"),
+        key=lambda kv: kv[1],
+    )
     if best >= 2 and best > en * 1.5 and best >= 0.15 * n:
-        return Language(other, min(0.95, 0.5 + best / n), False,
-                        f"Looks like {NAMES[other]}: the rules read English only.")
+        return Language(
+            other,
+            min(0.95, 0.5 + best / n),
+            False,
+            f"Looks like {NAMES[other]}: the rules read English only.",
+        )
     if en == 0 and n >= 6 and best >= 1:  # another language's glue words, no English
-        return Language("und", 0.3, False, "Could not tell the language: the rules read English only.")
+        return Language(
+            "und", 0.3, False, "Could not tell the language: the rules read English only."
+        )
     confidence = 0.95 if en >= 2 or en >= 0.2 * n else 0.75 if en else 0.6
     return Language("en", confidence, True)

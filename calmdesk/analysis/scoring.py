@@ -78,8 +78,10 @@ def difficulty_of(
 ) -> tuple[int, str]:
     raw = 35.0 * abuse - 22.0 * sentiment if sentiment < 0 else 35.0 * abuse
     raw += (
-        25.0 * emotions["anger"] + 15.0 * emotions["frustration"]
-        + 10.0 * emotions["disappointment"] + 6.0 * emotions["anxiety"]
+        25.0 * emotions["anger"]
+        + 15.0 * emotions["frustration"]
+        + 10.0 * emotions["disappointment"]
+        + 6.0 * emotions["anxiety"]
     )
     if not signals:
         raw -= 8.0 * emotions["gratitude"]

@@ -31,19 +31,20 @@ from calmdesk.analysis.lexicon import sentiment_weights, split_words, vader_lexi
 from calmdesk.analysis.text import fold
 
 EMOJI_CLASS = "\U0001f000-\U0001faff\u2600-\u27bf\u2b00-\u2bff\u2300-\u23ff"
-# Tokens: runs of letters/digits (with inner apostrophes), !/? runs, clause
-# punctuation (it ends a negation's scope) and single emoji. Plain-ASCII text
-# (most messages) takes the ASCII patterns: Unicode classes are ~3x slower.
-# NOT_ / INT_ mark a negated / intensified word (see _mark).
-TOKEN_RE = re.compile(rf"(?:NOT_|INT_)?[^\W_]+(?:'[^\W_]+)*|[!?]+|[.,;:]|[{EMOJI_CLASS}]")
-ASCII_TOKEN_RE = re.compile(r"(?:NOT_|INT_)?[a-z0-9]+(?:'[a-z0-9]+)*|[!?]+|[.,;:]")
+# Tokens: runs of letters/digits (with inner apostrophes) and single emoji;
+# punctuation only ends a negation's scope ("!" and "?" are dense features).
+# NOT_ / INT_ mark a negated / intensified word. Plain-ASCII text (most
+# messages) is split with a byte translation table: ~6x faster than a regex.
+TOKEN_RE = re.compile(rf"(?:NOT_|INT_)?[^\W_]+(?:'[^\W_]+)*|[{EMOJI_CLASS}]")
+_KEEP = frozenset(b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'_")
+ASCII_TABLE = bytes(c if c in _KEEP else 32 for c in range(256))
 WORD_RE = re.compile(r"[^\W_]+(?:'[^\W_]+)*")
 ASCII_WORD_RE = re.compile(r"[a-z0-9]+(?:'[a-z0-9]+)*")
 ELONG_RE = re.compile(r"([^\W\d_])\1\1+")
 ASCII_ELONG_RE = re.compile(r"([a-z])\1\1+")
-PUNCT_RUN_RE = re.compile(r"([!?])\1\1+")
 URL_RE = re.compile(r"(?:https?://|www\.)\S+")
 MENTION_RE = re.compile(r"@\w+")
+MARK_CHARS = '!?"/*$'
 CAPS_WORD_RE = re.compile(r"[A-Z][A-Z']{2,}\b")
 
 NEGATORS = frozenset(
@@ -72,42 +73,50 @@ BOOST_RE = re.compile(rf"(?<![\w'])({'|'.join(sorted(BOOSTERS))})[ \t]+([^\W\d_]
 DENSE = ("excl", "quest", "caps", "elong")
 VADER_DENSE = ("vader_pos", "vader_neg")  # folded into key weights by build.py
 SPACE = repeat(" ")
+ZERO = repeat(0j)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Features:
     keys: list[str]
     weights: list[float] | None  # None: every key counts 1
     dense: dict[str, float]
-    words: frozenset[str] = frozenset()  # the plain lower-cased words (no NOT_ marks)
+    words: set[str] | frozenset[str] = frozenset()  # the plain lower-cased words (no NOT_ marks)
     n_tokens: int = 0
     n_caps: int = 0  # words of 3+ capital letters
 
 
-def extract(text: str, low: str | None = None) -> Features:
+def _ascii_tokens(s: str) -> list[str]:
+    return s.encode("ascii").translate(ASCII_TABLE).decode("ascii").split()
+
+
+def extract(text: str, low: str | None = None, *, bigrams: bool | None = None) -> Features:
     """Turn one text into sparse keys (+ optional weights) and dense features.
 
-    `low` may pass fold(text), the lower-cased copy (saves a pass).
+    `low` may pass fold(text), the lower-cased copy (saves a pass). `bigrams`:
+    also key word pairs (default: when the shipped weights have any).
     """
     s = fold(text) if low is None else low
     ascii_only = s.isascii()
-    elong_re, token_re = (ASCII_ELONG_RE, ASCII_TOKEN_RE) if ascii_only else (ELONG_RE, TOKEN_RE)
+    elong_re = ASCII_ELONG_RE if ascii_only else ELONG_RE
+    tokenize = _ascii_tokens if ascii_only else TOKEN_RE.findall
     n_elong = 0
     plain = s
     if elong_re.search(s):
         n_elong = len(elong_re.findall(s))
         plain = elong_re.sub(r"\1", s)
         s = elong_re.sub(r"\1\1", s)
-    if "!!!" in s or "???" in s:
-        s = PUNCT_RUN_RE.sub(r"\1\1", s)
     if "http" in s or "www." in s:
         s = URL_RE.sub(" _url_ ", s)
     if "@" in s:
         s = MENTION_RE.sub(" _user_ ", s)
-    toks = token_re.findall(s)
+    toks = tokenize(s)
     words = set(toks)
     if n_elong:
         words.update((ASCII_WORD_RE if ascii_only else WORD_RE).findall(plain))
+    for ch in MARK_CHARS:  # so cues can require them ("now!", "/s", scare quotes)
+        if ch in text:
+            words.add(ch)
     marked = s
     if words & NEGATORS or "n't" in s:
         marked = NEG_SCOPE_RE.sub(NEG_TEMPLATE, marked)
@@ -116,15 +125,17 @@ def extract(text: str, low: str | None = None) -> Features:
     if words & BOOSTERS:  # "really bad" is keyed "really INT_bad"
         marked = BOOST_RE.sub(r"\1 INT_\2", marked)
     if marked is not s:
-        toks = token_re.findall(marked)
+        toks = tokenize(marked)
 
-    keys = toks + list(map(add, map(add, toks, SPACE), toks[1:]))
+    if bigrams is None:
+        bigrams = sentiment_weights().bigrams
+    keys = toks + list(map(add, map(add, toks, SPACE), toks[1:])) if bigrams else toks
 
     weights: list[float] | None = None
     if "but" in words and "but" in toks:  # contrast: what follows "but" is what they mean
         last_but = len(toks) - 1 - toks[::-1].index("but")
         uni = [0.5] * last_but + [1.0] + [1.5] * (len(toks) - last_but - 1)
-        weights = uni + list(map(min, uni, uni[1:]))
+        weights = uni + list(map(min, uni, uni[1:])) if bigrams else uni
 
     n_excl, n_quest = text.count("!"), text.count("?")
     n_caps = len(CAPS_WORD_RE.findall(text))
@@ -134,7 +145,7 @@ def extract(text: str, low: str | None = None) -> Features:
         "caps": min(n_caps, 4) / 4.0 if n_caps else 0.0,
         "elong": min(n_elong, 3) / 3.0 if n_elong else 0.0,
     }
-    return Features(keys, weights, dense, frozenset(words), len(toks), n_caps)
+    return Features(keys, weights, dense, words, len(toks), n_caps)
 
 
 def vader_sums(f: Features) -> tuple[float, float]:
@@ -151,7 +162,7 @@ def vader_sums(f: Features) -> tuple[float, float]:
     return sum(v for v in vals if v > 0), -sum(v for v in vals if v < 0)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class SentimentResult:
     score: float  # P(positive) - P(negative), in [-1, 1]
     label: str
@@ -171,11 +182,10 @@ def score_features(f: Features) -> SentimentResult:
         label = "negative" if v <= -0.05 else "positive" if v >= 0.05 else "neutral"
         return SentimentResult(v, label, {})
     if f.weights is None:
-        zn = w.bias_neg + sum(map(w.neg.get, f.keys, repeat(0.0)))
-        zp = w.bias_pos + sum(map(w.pos.get, f.keys, repeat(0.0)))
+        z = sum(map(w.both.get, f.keys, ZERO))
     else:
-        zn = w.bias_neg + sum(map(mul, map(w.neg.get, f.keys, repeat(0.0)), f.weights))
-        zp = w.bias_pos + sum(map(mul, map(w.pos.get, f.keys, repeat(0.0)), f.weights))
+        z = sum(map(mul, map(w.both.get, f.keys, ZERO), f.weights))
+    zn, zp = w.bias_neg + z.real, w.bias_pos + z.imag
     for name, value in f.dense.items():
         if value:
             dn, dp = w.dense.get(name, (0.0, 0.0))

@@ -47,8 +47,12 @@ ACRONYMS = frozenset(
     HBO ISP VPN WIFI SSN IRS DMV BBB FTC FCC CFPB IOS RSVP DIY TBH SMH LMAO LMFAO ROFL GOP MSNBC
     FBI CIA NASA UN UFC WWE NYPD LAPD PS4 XBOX IPHONE HD FM AC DC NHS UAE USSR NATO ASAP""")
 )
-SELF_RE = re.compile(r"\b(?:i'm|im|i\s+am|i\s+feel|i\s+felt|me\s+feel|i\s+was|i\s+look|myself|i\s+must\s+be)\s+(?:\w+\s+){0,2}$")
-CALLED_ME_RE = re.compile(r"\bcalled\s+(?:me|us|my\s+\w+)\s+(?:an?\s+)?$|\b(?:said|told)\s+(?:me|us)\b")
+SELF_RE = re.compile(
+    r"\b(?:i'm|im|i\s+am|i\s+feel|i\s+felt|me\s+feel|i\s+was|i\s+look|myself|i\s+must\s+be)\s+(?:\w+\s+){0,2}$"
+)
+CALLED_ME_RE = re.compile(
+    r"\bcalled\s+(?:me|us|my\s+\w+)\s+(?:an?\s+)?$|\b(?:said|told)\s+(?:me|us)\b"
+)
 
 
 def _merge(kind: str, hits: list[tuple[float, Span]]) -> Signal | None:
@@ -144,7 +148,9 @@ def shouting(doc: Doc) -> Signal | None:
                 break
             if m.start() and _word_char(text[m.start() - 1]):
                 continue
-            caps = [w for w in m.group().replace(",", " ").split() if len(w) >= 3 and w not in ACRONYMS]
+            caps = [
+                w for w in m.group().replace(",", " ").split() if len(w) >= 3 and w not in ACRONYMS
+            ]
             if caps:
                 runs.append((len(caps), m))
         if sum(n for n, _ in runs) >= 2:
@@ -167,7 +173,8 @@ def detect(doc: Doc, context: Mapping[str, Any] | None = None) -> tuple[list[Sig
         todo: dict[str, dict[int, Cue]] = {}
         for word in gated:
             for kind, c in CUE_INDEX[word]:
-                todo.setdefault(kind, {})[CUE_ORDER[id(c)]] = c
+                if not c.need or c.need & words:
+                    todo.setdefault(kind, {})[CUE_ORDER[id(c)]] = c
         for kind in CUES:
             if kind in todo:
                 cues = [todo[kind][k] for k in sorted(todo[kind])]

@@ -25,8 +25,16 @@ WORD_RE = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)*")
 ELONG_RE = re.compile(r"([^\W\d_])\1{2,}")
 
 _FOLD = {
-    0x2019: "'", 0x2018: "'", 0x02BC: "'", 0x201C: '"', 0x201D: '"', 0x201E: '"',
-    0x00AB: '"', 0x00BB: '"', 0xFF02: '"', 0xFF07: "'",
+    0x2019: "'",
+    0x2018: "'",
+    0x02BC: "'",
+    0x201C: '"',
+    0x201D: '"',
+    0x201E: '"',
+    0x00AB: '"',
+    0x00BB: '"',
+    0xFF02: '"',
+    0xFF07: "'",
 }
 _FOLD.update({c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)})  # fullwidth ASCII
 _FOLD_TABLE = str.maketrans(_FOLD)
@@ -42,7 +50,9 @@ NEGATION_RE = re.compile(
 NEGATION_EXCEPT_RE = re.compile(
     r"\b(?:let|allow|allowing|lets|hesitate|stop|help|understand|know|care|tell\s+me)\b"
 )
-CLAUSE_BREAK_RE = re.compile(r"[.!?;,:\n()]|\b(?:but|and|or|otherwise|unless|so|because|if|then|yet)\b")
+CLAUSE_BREAK_RE = re.compile(
+    r"[.!?;,:\n()]|\b(?:but|and|or|otherwise|unless|so|because|if|then|yet)\b"
+)
 SENTENCE_BREAK_RE = re.compile(r"[.!?;\n]")
 REPORT_RE = re.compile(
     r"\b(?:said|says|told|tells|suggested|suggests|recommended|recommends|advised|"
@@ -61,7 +71,9 @@ def fold(text: str) -> str:
         return text.lower()
     low = text.translate(_FOLD_TABLE).lower()
     if len(low) != len(text):  # a few letters lower-case to two characters
-        low = "".join(c if len(c) == 1 else ch for ch, c in zip(text, map(str.lower, text), strict=True))
+        low = "".join(
+            c if len(c) == 1 else ch for ch, c in zip(text, map(str.lower, text), strict=True)
+        )
         low = low.translate(_FOLD_TABLE)
     return low
 
@@ -125,7 +137,9 @@ class Doc:
     def quoted(self, start: int, end: int) -> bool:
         """Is [start, end) inside double quotes?"""
         if self._quoted is None:
-            self._quoted = [m.span() for m in QUOTED_RE.finditer(self.low)] if '"' in self.low else []
+            self._quoted = (
+                [m.span() for m in QUOTED_RE.finditer(self.low)] if '"' in self.low else []
+            )
         return any(a < start and end < b for a, b in self._quoted)
 
     def reported(self, start: int) -> bool:
@@ -161,7 +175,9 @@ def find_words(
         found = 0
         while pos != -1 and found < limit:
             end = pos + size
-            if (pos == 0 or not _is_word_char(low[pos - 1])) and (end >= n or not _is_word_char(low[end])):
+            if (pos == 0 or not _is_word_char(low[pos - 1])) and (
+                end >= n or not _is_word_char(low[end])
+            ):
                 out.append((pos, end, word))
                 found += 1
             pos = low.find(word, pos + 1)

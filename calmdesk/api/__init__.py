@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 
 from calmdesk.api.auth import AUTH
 from calmdesk.api.conversations import router as read_router
+from calmdesk.api.escalation import router as escalation_router
 from calmdesk.api.followup import router as followup_router
 from calmdesk.api.messages import router as messages_router
 from calmdesk.api.playbook import router as playbook_router
@@ -24,3 +25,4 @@ api.add_router("/", read_router)
 api.add_router("/", playbook_router)
 api.add_router("/", reputation_router)
 api.add_router("/", followup_router)
+api.add_router("/", escalation_router)

@@ -25,6 +25,7 @@ from calmdesk.intake.reviews import FORMATS, ReviewRecord, parse_review
 from calmdesk.intake.types import InboundError
 
 MAX_ITEMS = 500
+RESPONSES = {200: dict, 201: dict, 400: dict, 413: dict, 422: dict}
 
 
 class SourceKeyAuth(APIKeyHeader):
@@ -97,13 +98,13 @@ def _ingest(request, kind: str, fmt: str):
     return Status(status, {"results": out, "created": created} if batch else out[0])
 
 
-@router.post("/reputation/reviews", summary="Take in reviews from a platform or middleware")
+@router.post("/reputation/reviews", response=RESPONSES, summary="Take in reviews from a platform or middleware")
 def post_reviews(request, format: str = "generic"):  # noqa: A002 (the query parameter's name)
     """One review object or a list; see docs/reputation.md for the fields."""
     return _ingest(request, "review", format)
 
 
-@router.post("/reputation/mentions", summary="Take in social or web mentions")
+@router.post("/reputation/mentions", response=RESPONSES, summary="Take in social or web mentions")
 def post_mentions(request, format: str = "generic"):  # noqa: A002
     """One mention object or a list: text, author/handle, url, date, location, id."""
     return _ingest(request, "mention", format)

@@ -28,8 +28,20 @@ from calmdesk.cli import CommandError
 BATCH = 256
 COLOURS = {"calm": "32", "tense": "33", "difficult": "35", "hostile": "31"}
 EXTRA_COLUMNS = (
-    "difficulty", "level", "sentiment", "sentiment_label", "abuse", "anger", "frustration",
-    "disappointment", "anxiety", "gratitude", "signals", "reasons", "language", "confidence",
+    "difficulty",
+    "level",
+    "sentiment",
+    "sentiment_label",
+    "abuse",
+    "anger",
+    "frustration",
+    "disappointment",
+    "anxiety",
+    "gratitude",
+    "signals",
+    "reasons",
+    "language",
+    "confidence",
     "engine",
 )
 
@@ -42,12 +54,23 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument("text", nargs="?", help="the message (or read from stdin when omitted)")
     p.add_argument("--json", action="store_true", help="print JSON (JSON Lines with --file)")
-    p.add_argument("--backend", choices=BACKENDS, default=None,
-                   help="scoring backend (default: $CALMDESK_ANALYSIS_BACKEND or rules)")
-    p.add_argument("--prior-contacts", type=int, default=0, metavar="N",
-                   help="how many times this customer contacted before")
+    p.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        default=None,
+        help="scoring backend (default: $CALMDESK_ANALYSIS_BACKEND or rules)",
+    )
+    p.add_argument(
+        "--prior-contacts",
+        type=int,
+        default=0,
+        metavar="N",
+        help="how many times this customer contacted before",
+    )
     p.add_argument("--file", help="CSV file to analyse, one message per row")
-    p.add_argument("--column", default="text", help="CSV column holding the message (default: text)")
+    p.add_argument(
+        "--column", default="text", help="CSV column holding the message (default: text)"
+    )
     p.add_argument("--out", help="where to write the CSV with verdicts (default: stdout)")
     p.add_argument("--delimiter", default=",", help="CSV delimiter (default: ,)")
     p.set_defaults(func=run)
@@ -128,11 +151,17 @@ def verdict(text: str, a: Assessment, *, colour: bool = False) -> str:
 
 def row_values(a: Assessment) -> dict[str, Any]:
     return {
-        "difficulty": a.difficulty, "level": a.level, "sentiment": round(a.sentiment, 4),
-        "sentiment_label": a.sentiment_label, "abuse": round(a.abuse, 4),
+        "difficulty": a.difficulty,
+        "level": a.level,
+        "sentiment": round(a.sentiment, 4),
+        "sentiment_label": a.sentiment_label,
+        "abuse": round(a.abuse, 4),
         **{k: round(v, 4) for k, v in a.emotions.items()},
-        "signals": ";".join(s.kind for s in a.signals), "reasons": " | ".join(a.reasons),
-        "language": a.language, "confidence": round(a.confidence, 4), "engine": a.engine,
+        "signals": ";".join(s.kind for s in a.signals),
+        "reasons": " | ".join(a.reasons),
+        "language": a.language,
+        "confidence": round(a.confidence, 4),
+        "engine": a.engine,
     }
 
 
@@ -162,7 +191,9 @@ def _run_file(args: argparse.Namespace, context: dict[str, int] | None) -> int:
         if not header:
             raise CommandError(f"{args.file} is empty: expected a header row")
         if args.column not in header:
-            raise CommandError(f"column {args.column!r} not in {args.file} (columns: {', '.join(header)})")
+            raise CommandError(
+                f"column {args.column!r} not in {args.file} (columns: {', '.join(header)})"
+            )
         col = header.index(args.column)
         try:
             model = resolve_backend(args.backend)
@@ -218,13 +249,18 @@ def _process(args, reader, header, col, extra, out, bad, total, model, context) 
         broken = [n for n in lines if n in bad]
         if broken:
             errors += 1
-            bar.write(f"{args.file}:{broken[0]}: cannot decode the row as UTF-8; skipped", file=sys.stderr)
+            bar.write(
+                f"{args.file}:{broken[0]}: cannot decode the row as UTF-8; skipped", file=sys.stderr
+            )
         elif not row:
             continue  # a blank line
         elif col >= len(row):
             errors += 1
-            bar.write(f"{args.file}:{lines[0]}: row has no {args.column!r} column "
-                      f"({len(row)} fields, header has {len(header)}); skipped", file=sys.stderr)
+            bar.write(
+                f"{args.file}:{lines[0]}: row has no {args.column!r} column "
+                f"({len(row)} fields, header has {len(header)}); skipped",
+                file=sys.stderr,
+            )
         else:
             pending.append(row)
             if len(pending) >= BATCH:

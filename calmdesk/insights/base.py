@@ -8,6 +8,7 @@ row was stored, which for imported history is the import time.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -73,10 +74,10 @@ class Window:
         return cls(starts[0], now, starts)
 
     def index(self, at: datetime) -> int | None:
+        """Which of the weeks `at` falls in (exact across DST changes), or None."""
         if at < self.start or at > self.end:
             return None
-        i = (week_start(at) - self.start).days // 7
-        return i if 0 <= i < len(self.weeks) else None
+        return bisect_right(self.weeks, at) - 1
 
 
 def setting(name: str, default):

@@ -123,6 +123,6 @@ def _pipeline(kind: str):
     if kind == "embeddings":
         return Pipeline([("id", FunctionTransformer()), ("clf", clf)])
     words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1,
-                            token_pattern=r"(?u)\b\w[\w']*\b")
+                            token_pattern=r"(?u)\b\w[\w']*\b")  # noqa: S106
     chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2)
     return Pipeline([("tfidf", FeatureUnion([("w", words), ("c", chars)])), ("clf", clf)])

@@ -20,7 +20,7 @@ from calmdesk.insights.features import embed, require_sklearn, resolve_features
 MAX_DOCS = 3000  # discovery reads at most this many complaints (memory grows with the square)
 # Cosine distance at which groups stop merging, per feature kind (tuned on
 # tests/insights/planted.py and the Bitext bench; see docs/insights.md).
-CUT = {"embeddings": 0.5, "tfidf": 0.8}
+CUT = {"embeddings": 0.5, "tfidf": 0.85}
 TERMS = 5
 EXAMPLES = 3
 
@@ -34,7 +34,7 @@ class Cluster:
 
     @property
     def label(self) -> str:
-        return ", ".join(self.terms[:3]).capitalize() if self.terms else "Unlabelled group"
+        return ", ".join(self.terms[:2]).capitalize() if self.terms else "Unlabelled group"
 
     @property
     def signature(self) -> str:
@@ -78,10 +78,15 @@ def discover(
         return []
     kind = resolve_features(features)
     x = vectors(texts, kind)
-    labels = AgglomerativeClustering(
+    # A text with no usable word (all stop words) has no direction: it is noise.
+    usable = np.flatnonzero(np.linalg.norm(x, axis=1) > 1e-9)
+    if len(usable) < max(2 * min_cluster, 6):
+        return []
+    labels = np.full(len(texts), -1)
+    labels[usable] = AgglomerativeClustering(
         n_clusters=None, metric="cosine", linkage="average", distance_threshold=cut or CUT[kind]
-    ).fit_predict(x)
-    groups = [g for g in (np.flatnonzero(labels == c) for c in set(labels)) if len(g) >= min_cluster]
+    ).fit_predict(x[usable])
+    groups = [g for g in (np.flatnonzero(labels == c) for c in set(labels) - {-1}) if len(g) >= min_cluster]
     groups.sort(key=len, reverse=True)
     terms = _distinctive_terms(texts, [g.tolist() for g in groups])
     out = []
@@ -107,12 +112,13 @@ def _distinctive_terms(texts: Sequence[str], groups: list[list[int]]) -> list[li
     if not groups:
         return []
     cv = CountVectorizer(stop_words="english", binary=True, ngram_range=(1, 2), min_df=2,
-                         token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z']+\b")
+                         token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z']+\b")  # noqa: S106
     try:
         x = cv.fit_transform(texts).tocsc()
     except ValueError:  # no term appears twice
         return [[] for _ in groups]
     vocab = cv.get_feature_names_out()
+    is_pair = np.array([" " in term for term in vocab])
     total = np.asarray(x.sum(axis=0)).ravel()
     n = x.shape[0]
     out = []
@@ -120,8 +126,9 @@ def _distinctive_terms(texts: Sequence[str], groups: list[list[int]]) -> list[li
         inside = np.asarray(x[members].sum(axis=0)).ravel()
         share_in = inside / len(members)
         share_out = (total - inside) / max(n - len(members), 1)
-        score = share_in - share_out
-        score[share_in < 0.3] = -1
+        score = share_in - share_out + np.where(is_pair, 0.05, 0.0)  # "loyalty points" over "points"
+        # A word pair must be in half the group to name it; a single word in a third.
+        score[share_in < np.where(is_pair, 0.5, 0.3)] = -1
         ranked = [vocab[i] for i in np.argsort(-score) if score[i] > 0][: TERMS * 3]
         out.append(_drop_overlaps(ranked)[:TERMS])
     return out

@@ -1,8 +1,9 @@
 """Was the customer recovered? Outcomes of difficult cases, recovery rate, the paradox measured.
 
-Read-only. A difficult case is a resolved conversation that was difficult at
-its peak (or a low review), as everywhere in insights. Its outcome comes from
-what happened within CALMDESK_RECOVERY_WINDOW_DAYS after it was resolved:
+Read-only. A difficult case is a conversation resolved at least once that was difficult
+at its peak (or a low review), as everywhere in insights. Its outcome comes
+from what happened within CALMDESK_RECOVERY_WINDOW_DAYS after it was first
+resolved (a low survey answer reopens a case; it still counts):
 
 strong signals
   - a survey answer: CSAT 4-5 or NPS 9-10 -> recovered; CSAT 1-2, NPS 0-6 or an
@@ -30,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Min
 from django.utils import timezone
 
 from calmdesk.insights.base import difficult_q, has_field, optional_model
@@ -48,7 +49,7 @@ from calmdesk.models import (
 
 RECOVERED, NOT_RECOVERED, UNKNOWN = "recovered", "not_recovered", "unknown"
 OUTCOME_LABELS = {RECOVERED: "Recovered", NOT_RECOVERED: "Not recovered", UNKNOWN: "Unknown"}
-REFUSED = ("reject", "declin", "withdr", "cancel", "expired")  # compensation not given
+GIVEN = ("offered", "accepted", "given", "fulfilled")  # compensation states that count
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,7 @@ def decide(signals: Iterable[Signal]) -> Signal | None:
 def difficult_cases(since: datetime | None = None, until: datetime | None = None, *,
                     conversations=None, customer_id: int | None = None):
     qs = conversations if conversations is not None else Conversation.objects.all()
-    qs = qs.filter(difficult_q(), resolved_at__isnull=False, status__in=("resolved", "closed"))
+    qs = qs.filter(difficult_q(), resolved_at__isnull=False)  # resolved at least once
     if since is not None:
         qs = qs.filter(resolved_at__gte=since)
     if until is not None:
@@ -153,6 +154,12 @@ def outcomes(cases, window_days: int | None = None) -> list[CaseOutcome]:
     if not rows:
         return []
     ids = [r["id"] for r in rows]
+    # A case is judged from its first resolution: a low survey answer reopens it, and
+    # that answer still counts against it until something better happens.
+    first = dict(FollowUp.objects.filter(conversation_id__in=ids).values("conversation_id")
+                 .annotate(at=Min("resolution_at")).values_list("conversation_id", "at"))
+    for r in rows:
+        r["resolved_at"] = min(r["resolved_at"], first.get(r["id"], r["resolved_at"]))
     customers = {r["customer_id"] for r in rows}
     start = min(r["resolved_at"] for r in rows)
     out = [CaseOutcome(r["id"], r["customer_id"], r["customer__name"], r["subject"], r["resolved_at"])
@@ -208,28 +215,32 @@ def outcomes(cases, window_days: int | None = None) -> list[CaseOutcome]:
 
 
 def case_remedies(conversation_ids: list[int]) -> dict[int, list[str]]:
-    """What was done for each case: compensation records when that model exists
-    (calmdesk.Compensation with `conversation` and `kind`; refused offers, by a
-    `status`/`state` field, left out), else remedies named in our replies."""
-    model = optional_model("Compensation", "conversation", "kind")
-    out: dict[int, list[str]] = defaultdict(list)
-    if model is not None:
-        status = next((f for f in ("status", "state", "outcome") if has_field(model, f)), None)
-        refused = Q()
-        for word in REFUSED:
-            refused |= Q(**{f"{status}__icontains": word}) if status else Q(pk__in=[])
-        qs = model.objects.filter(conversation_id__in=conversation_ids)
-        for cid, kind in qs.exclude(refused).values_list("conversation_id", "kind"):
-            if kind not in out[cid]:
-                out[cid].append(kind)
-        return dict(out)
+    """What was done for each case: its compensation records (calmdesk.Compensation
+    with `conversation` and `kind`; with a `state`/`status` field only offers that
+    were made: offered, accepted, given, fulfilled), and for cases without any, the
+    remedies named in our replies ("a replacement", "a refund"...)."""
     from calmdesk.playbook.followup import remedies_in
 
+    out: dict[int, list[str]] = defaultdict(list)
+    model = optional_model("Compensation", "conversation", "kind")
+    if model is not None:
+        status = next((f for f in ("state", "status") if has_field(model, f)), None)
+        qs = model.objects.filter(conversation_id__in=conversation_ids)
+        if status:
+            qs = qs.filter(**{f"{status}__in": GIVEN})
+        for cid, kind in qs.values_list("conversation_id", "kind"):
+            if kind not in out[cid]:
+                out[cid].append(kind)
     texts: dict[int, list[str]] = defaultdict(list)
-    for cid, body in Message.objects.filter(conversation_id__in=conversation_ids,
-                                            direction=Direction.OUT).values_list("conversation_id", "body"):
+    rest = [c for c in conversation_ids if c not in out]
+    for cid, body in Message.objects.filter(conversation_id__in=rest, direction=Direction.OUT,
+                                            ).values_list("conversation_id", "body"):
         texts[cid].append(body)
-    return {cid: remedies_in(t) for cid, t in texts.items() if remedies_in(t)}
+    for cid, bodies in texts.items():
+        found = remedies_in(bodies)
+        if found:
+            out[cid] = found
+    return dict(out)
 
 
 @dataclass
@@ -264,7 +275,7 @@ def csat_comparison(since: datetime, until: datetime | None = None, *, conversat
     resolved: dict[int, list[datetime]] = defaultdict(list)
     for cid, at in hard.values_list("customer_id", "resolved_at"):
         resolved[cid].append(at)
-    answers = Survey.objects.filter(kind=SurveyKind.CSAT, answered_at__gte=since, answered_at__lt=until)
+    answers = Survey.objects.filter(kind=SurveyKind.CSAT, answered_at__gte=since, answered_at__lte=until)
     if conversations is not None:
         answers = answers.filter(customer_id__in=conversations.values("customer_id"))
     after, base = [], []

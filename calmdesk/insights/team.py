@@ -141,6 +141,10 @@ SERVICE_FIGURES = (sla_compliance, escalation_rate, promises_kept, recovery_rate
                    csat_after_recovery, wellbeing_exposure)
 
 
+SERVICE_BY_KEY = {"sla": sla_compliance, "escalation": escalation_rate, "promises": promises_kept,
+                  "recovery": recovery_rate, "csat": csat_after_recovery, "wellbeing": wellbeing_exposure}
+
+
 def service_figures(visible, start, end) -> list[Figure]:
     return [f(visible, start, end) for f in SERVICE_FIGURES]
 

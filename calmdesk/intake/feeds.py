@@ -102,7 +102,9 @@ def fetch_feed(
     except urllib.error.HTTPError as exc:
         if exc.code == 304:
             return FeedResult(status=304, not_modified=True, etag=etag, last_modified=last_modified)
-        reason = "redirect loop" if 300 <= exc.code < 400 else (exc.reason or "error")
+        reason = str(exc.reason or "error")
+        if 300 <= exc.code < 400 and "loop" in reason.lower():
+            reason = "redirect loop"
         return FeedResult(status=exc.code, error=f"HTTP {exc.code}: {reason}")
     except TimeoutError:
         return FeedResult(error=f"timed out after {timeout:g} s")
@@ -116,6 +118,7 @@ def fetch_feed(
 
 def parse_feed(body: bytes, *, status: int | None = 200, etag: str = "", last_modified: str = "") -> FeedResult:
     import feedparser
+    from feedparser.exceptions import CharacterEncodingOverride, NonXMLContentType
 
     try:
         parsed = feedparser.parse(body)
@@ -125,10 +128,13 @@ def parse_feed(body: bytes, *, status: int | None = 200, etag: str = "", last_mo
     entries = [e for e in entries if e.text or e.title]
     warning = ""
     if parsed.get("bozo"):
-        problem = str(parsed.get("bozo_exception", "not well-formed"))[:300]
-        if not entries:
+        exc = parsed.get("bozo_exception")
+        problem = str(exc or "not well-formed")[:300]
+        # A wrong charset or content type is survivable; broken XML is not:
+        # what feedparser salvages from it is guesswork.
+        if not entries or not isinstance(exc, CharacterEncodingOverride | NonXMLContentType):
             return FeedResult(status=status, error=f"not a valid RSS/Atom feed: {problem}")
-        warning = f"feed is not well-formed ({problem}); {len(entries)} entries read"
+        warning = f"{problem}; {len(entries)} entries read"
     elif not parsed.get("version") and not entries:
         return FeedResult(status=status, error="not an RSS or Atom feed")
     return FeedResult(status=status, entries=entries, etag=etag, last_modified=last_modified, warning=warning)

@@ -258,6 +258,8 @@ def parse_review(
         raise InboundError(f"url {url!r} is not an http(s) address")
     platform = platform or ("generic" if fmt == "generic" else fmt)
     external_id = _text(_pick(record, fmt, "external_id"), "review id", 1000)
+    if fmt == "google" and not external_id and "/reviews/" in str(record.get("name", "")):
+        external_id = str(record["name"])  # the API's resource name: accounts/…/reviews/ID
     if fmt == "google" and "/reviews/" in external_id:
         external_id = external_id.rsplit("/", 1)[-1]
     if not external_id:

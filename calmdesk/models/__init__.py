@@ -1,5 +1,6 @@
 """Calmdesk's models, one module per concept."""
 
+from calmdesk.models.abuse import AbuseWarning, BlockKind, ContactBlock, WarningStage, WarningState
 from calmdesk.models.agent import Agent
 from calmdesk.models.cause import (
     CauseOrigin,
@@ -20,8 +21,11 @@ from calmdesk.models.choices import (
     Role,
     Status,
 )
+from calmdesk.models.commitment import Commitment, CommitmentSource, CommitmentState
+from calmdesk.models.compensation import Compensation, CompensationKind, CompensationState
 from calmdesk.models.conversation import Conversation
 from calmdesk.models.customer import Customer, Identity
+from calmdesk.models.escalation import Escalation, Handoff, HandoffState
 from calmdesk.models.event import Event
 from calmdesk.models.followup import (
     CustomerEvent,
@@ -48,6 +52,7 @@ from calmdesk.models.reputation import (
     RevisionChange,
     SourceKind,
 )
+from calmdesk.models.sla import ESCALATION_RANK, EscalationLevel, Priority, SlaState
 from calmdesk.models.survey import (
     CampaignState,
     ContactPreference,
@@ -58,8 +63,28 @@ from calmdesk.models.survey import (
 )
 from calmdesk.models.team import Team
 from calmdesk.models.token import ApiToken
+from calmdesk.models.wellbeing import ShiftExposure
 
 __all__ = [
+    "ESCALATION_RANK",
+    "AbuseWarning",
+    "BlockKind",
+    "Commitment",
+    "CommitmentSource",
+    "CommitmentState",
+    "Compensation",
+    "CompensationKind",
+    "CompensationState",
+    "ContactBlock",
+    "Escalation",
+    "EscalationLevel",
+    "Handoff",
+    "HandoffState",
+    "Priority",
+    "ShiftExposure",
+    "SlaState",
+    "WarningStage",
+    "WarningState",
     "CampaignState",
     "ContactPreference",
     "CustomerEvent",

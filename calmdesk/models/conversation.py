@@ -1,6 +1,7 @@
 from django.db import models
 
 from calmdesk.models.choices import Channel, Level, Status
+from calmdesk.models.sla import EscalationLevel, SlaState
 
 
 class Conversation(models.Model):
@@ -48,6 +49,20 @@ class Conversation(models.Model):
     last_outbound_at = models.DateTimeField(null=True, blank=True)
     first_response_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)
+    # SLA, escalation and the boundary protocol (calmdesk.actions.sla, .escalation,
+    # .abuse; docs/escalation.md). sla_due_at is the earliest open deadline.
+    response_due_at = models.DateTimeField(null=True, blank=True)
+    resolution_due_at = models.DateTimeField(null=True, blank=True)
+    sla_due_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    sla_state = models.CharField(max_length=16, choices=SlaState.choices, default=SlaState.OK)
+    sla_breached_at = models.DateTimeField(null=True, blank=True)
+    priority = models.PositiveSmallIntegerField(default=0)  # raised by SLA risk, broken promises
+    escalation_level = models.CharField(
+        max_length=16, choices=EscalationLevel.choices, default=EscalationLevel.NONE
+    )
+    escalation_reason = models.CharField(max_length=300, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    held_until = models.DateTimeField(null=True, blank=True)  # paused or blocked until
 
     class Meta:
         ordering = ["-last_inbound_at", "-id"]

@@ -4,7 +4,8 @@ due time, and whether negative volume is a spike. Pure Python, no Django.
 The public-response SLA itself comes from the policy
 (`sla.targets.<channel>.<level>.public_response`, business minutes); this
 module adds the reputation settings the policy schema does not hold
-(validated here, read from CALMDESK_REPUTATION_* by the desk):
+(validated here; the desk reads them from the environment, see
+docs/configuration.md):
 
     cfg = ReputationSettings(negative_max_rating=2, sla_hours_by_rating={1: 24})
     verdict = judge(rating=1, assessment=a, cfg=cfg)   -> Verdict(negative, reasons)
@@ -13,8 +14,8 @@ module adds the reputation settings the policy schema does not hold
 
 Spike test (robust, two conditions, both must hold): the current count is
 at least `spike_min_count` and above median + k × 1.4826 × MAD of the
-trailing weeks, and a Poisson tail test with the trailing mean (floored at
-`spike_floor_rate`) puts P(X ≥ current) below `spike_alpha`. The MAD test
+trailing weeks, and a Poisson tail test with the trailing trimmed mean
+(floored at `spike_floor_rate`) puts P(X ≥ current) below `spike_alpha`. The MAD test
 ignores one-off bad weeks in the baseline; the Poisson test keeps a quiet
 location (baseline 0 or 1 a week) from alerting on two reviews.
 """
@@ -46,7 +47,7 @@ class ReputationSettings(BaseModel):
     # A rating at or below this opens a case (1-2 stars by default).
     negative_max_rating: int = Field(default=2, ge=1, le=4)
     # An assessment with sentiment at or below this, or one of these levels, is negative.
-    negative_sentiment: float = Field(default=-0.6, ge=-1.0, le=0.0)
+    negative_sentiment: float = Field(default=-0.5, ge=-1.0, le=0.0)
     negative_levels: tuple[str, ...] = NEGATIVE_LEVELS
     threat_signals: tuple[str, ...] = THREAT_SIGNALS
     # Optional wall-clock caps per star rating (hours); the earlier of this and
@@ -219,7 +220,9 @@ def detect_spike(history: Sequence[int], current: int, cfg: ReputationSettings) 
     # the Poisson spread of the median instead.
     spread = max(1.4826 * mad, math.sqrt(max(median, cfg.spike_floor_rate)))
     threshold = median + cfg.spike_mad_k * spread
-    rate = max(statistics.fmean(weeks), cfg.spike_floor_rate)
+    # The usual rate, robust to one freak week: the mean without the highest and lowest.
+    trimmed = sorted(weeks)[1:-1] if len(weeks) >= 5 else weeks
+    rate = max(statistics.fmean(trimmed), cfg.spike_floor_rate)
     p = poisson_tail(current, rate)
     if current < cfg.spike_min_count:
         return Spike(False, current, median, threshold, p, f"fewer than {cfg.spike_min_count}")

@@ -16,7 +16,9 @@ from calmdesk.playbook.views import (
 def agent_view(agent: Agent | None) -> AgentView | None:
     if agent is None:
         return None
-    return AgentView(name=agent.name, role=agent.role)
+    from calmdesk.actions.wellbeing import hostile_this_shift
+
+    return AgentView(name=agent.name, role=agent.role, hostile_this_shift=hostile_this_shift(agent))
 
 
 def conversation_view(conversation: Conversation | int) -> ConversationView:
@@ -55,12 +57,15 @@ def conversation_view(conversation: Conversation | int) -> ConversationView:
             phone=identities.get(IdentityKind.PHONE, ""),
             handle=identities.get(IdentityKind.HANDLE, ""),
             vip=customer.vip,
-            contact_count=max(1, sum(m.direction == Direction.IN for m in messages)),
+            **_history(conversation, messages),  # issue 6: habitual, past compensation, contacts
         ),
         messages=messages,
         level=conversation.level,
         difficulty=conversation.difficulty,
         team_timezone=conversation.team.timezone,
+        sla_breached=conversation.sla_state == "breached",
+        abuse_warnings=conversation.abuse_warnings.filter(state="sent").count(),
+        escalation_level=conversation.escalation_level,
         team_name=conversation.team.name,
         location=(
             LocationView(name=location.name, contact=location.contact_email or location.contact_phone)
@@ -68,3 +73,17 @@ def conversation_view(conversation: Conversation | int) -> ConversationView:
             else None
         ),
     )
+
+
+def _history(conversation: Conversation, messages: list[MessageView]) -> dict:
+    """CustomerView fields from the escalation area: habitual, past compensations, contacts."""
+    from calmdesk.actions.compensation import customer_history, judge_history
+    from calmdesk.actions.escalation import contact_count
+
+    history = customer_history(conversation.customer)
+    inbound = max(1, sum(m.direction == Direction.IN for m in messages))
+    return {
+        "habitual": judge_history(history).habitual,
+        "past_compensations": history.compensations,
+        "contact_count": max(inbound, contact_count(conversation, messages)),
+    }

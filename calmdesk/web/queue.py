@@ -24,6 +24,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import Substr
+from django.utils import timezone
 
 from calmdesk.access import visible_conversations
 from calmdesk.models import (
@@ -39,6 +40,7 @@ from calmdesk.models import (
     Team,
 )
 from calmdesk.models.choices import LEVEL_RANK
+from calmdesk.playbook.sla import time_left
 
 PAGE_SIZE = 50
 ALL = "all"  # status=all: every status (the default is open)
@@ -49,8 +51,10 @@ LEVEL_RANK_EXPR = Case(
     default=Value(0),
     output_field=IntegerField(),
 )
-# Hardest first: level, then difficulty, then who has waited longest.
+# Raised priority first (SLA at risk or breached, a broken promise: issue 6),
+# then hardest first: level, then difficulty, then who has waited longest.
 PRIORITY = (
+    F("priority").desc(),
     F("level_rank").desc(),
     F("difficulty").desc(),
     F("last_inbound_at").asc(nulls_last=True),
@@ -165,6 +169,9 @@ def rows(agent: Agent, f: Filters) -> tuple[list[Conversation], int]:
         .annotate(level_rank=LEVEL_RANK_EXPR, first_line=first_line_subquery())
         .order_by(*PRIORITY)[start : start + PAGE_SIZE]
     )
+    now = timezone.now()
+    for c in page:
+        c.sla_left = time_left(c.sla_due_at, now)  # issue 6: the SLA's time left
     return page, total
 
 
@@ -206,7 +213,7 @@ def facets(agent: Agent, f: Filters) -> tuple[list[Facet], int]:
     )
     out = []
 
-    def facet(name, label, counts, choices, *, any_value=""):
+    def facet(name, label, counts, choices, *, any_value="", keep_empty=True):
         current = getattr(f, name)
         options = [
             Option(
@@ -218,6 +225,8 @@ def facets(agent: Agent, f: Filters) -> tuple[list[Facet], int]:
             )
         ]
         for value, text in choices:
+            if not keep_empty and not counts.get(value) and value not in (current, "me", "none"):
+                continue  # long lists (agents, locations) show only what has conversations
             options.append(
                 Option(
                     value, text, counts.get(value, 0), f.query(**{name: value}), current == value
@@ -249,6 +258,7 @@ def facets(agent: Agent, f: Filters) -> tuple[list[Facet], int]:
         assignee_counts,
         [("me", "Me"), ("none", "Nobody")]
         + [(str(a.pk), a.name) for a in agents if a.pk != agent.pk],
+        keep_empty=False,
     )
     out[-1].options[0].count = sum(by_agent.values())
     facet(
@@ -256,6 +266,7 @@ def facets(agent: Agent, f: Filters) -> tuple[list[Facet], int]:
         "Location",
         _counts(agent, f, "location", "location_id"),
         [(str(loc.pk), loc.name) for loc in locations],
+        keep_empty=False,
     )
     unanswered = (
         _apply(visible_conversations(agent), f, agent, skip="unanswered")

@@ -37,8 +37,13 @@ def test_issue_example() -> None:
     assert 50 <= a.difficulty <= 100
     assert a.language == "en" and a.confidence >= 0.8
     assert a.engine == "rules"
-    assert any(r.startswith("Threatens to cancel or leave") and '"Cancel my account"' in r for r in a.reasons)
-    assert all(isinstance(s, Signal) and all(isinstance(e, Span) for e in s.evidence) for s in a.signals)
+    assert any(
+        r.startswith("Threatens to cancel or leave") and '"Cancel my account"' in r
+        for r in a.reasons
+    )
+    assert all(
+        isinstance(s, Signal) and all(isinstance(e, Span) for e in s.evidence) for s in a.signals
+    )
 
 
 def test_reasons_name_their_evidence_in_quotes() -> None:
@@ -88,13 +93,19 @@ def test_assess_many_rejects_non_str_with_its_index() -> None:
         ("https://example.com/orders/123 www.example.org", "und", "No words"),
         ("12345 !!! ???", "und", "No words"),
         ("Hola, quiero cancelar mi pedido porque no ha llegado todavía", "es", "Spanish"),
-        ("Je veux annuler ma commande, elle n'est pas arrivée et c'est inadmissible", "fr", "French"),
+        (
+            "Je veux annuler ma commande, elle n'est pas arrivée et c'est inadmissible",
+            "fr",
+            "French",
+        ),
         ("Ich möchte meine Bestellung stornieren, sie ist nicht angekommen", "de", "German"),
         ("Я хочу отменить заказ, он так и не пришёл", "und", "Cyrillic"),
         ("我想取消我的订单，它还没有到", "zh", "Chinese"),
     ],
 )
-def test_unreadable_text_gets_low_confidence_and_a_reason(text: str, language: str, why: str) -> None:
+def test_unreadable_text_gets_low_confidence_and_a_reason(
+    text: str, language: str, why: str
+) -> None:
     a = assess(text)
     assert a.language == language
     assert a.confidence <= 0.2
@@ -128,7 +139,9 @@ def test_deterministic() -> None:
 
 
 def test_one_megabyte_text_completes_and_says_it_was_cut() -> None:
-    text = ("Cancel my account NOW!!! You useless idiots, third time I write. " * 16_000)[:1_000_000]
+    text = ("Cancel my account NOW!!! You useless idiots, third time I write. " * 16_000)[
+        :1_000_000
+    ]
     a = assess(text)
     assert a.level == "hostile"
     assert any("Only the first" in r for r in a.reasons)
@@ -138,7 +151,9 @@ def test_one_megabyte_text_completes_and_says_it_was_cut() -> None:
 
 
 def test_adversarial_unicode_does_not_break_offsets() -> None:
-    text = "İİİ CANCEL my ａｃｃｏｕｎｔ \u202e now \ud800 ﬀ ß ǅ 🏳️‍🌈 sooooo angry!!! cancel my account"
+    text = (
+        "İİİ CANCEL my ａｃｃｏｕｎｔ \u202e now \ud800 ﬀ ß ǅ 🏳️‍🌈 sooooo angry!!! cancel my account"
+    )
     a = assess(text)
     assert a.signal("churn_threat") is not None
     for s in a.signals:
@@ -167,8 +182,10 @@ class FakeModel:
     def score_many(self, texts: Sequence[str]) -> list[ModelScores]:
         self.batches.append(len(texts))
         emotions = dict.fromkeys(EMOTIONS, 0.0) | {"anger": 0.95}
-        return [ModelScores(-0.9, emotions, 0.8, {"negative": 0.9, "neutral": 0.05, "positive": 0.05})
-                for _ in texts]
+        return [
+            ModelScores(-0.9, emotions, 0.8, {"negative": 0.9, "neutral": 0.05, "positive": 0.05})
+            for _ in texts
+        ]
 
 
 def test_model_backend_supplies_scores_and_rules_supply_signals() -> None:
@@ -184,7 +201,9 @@ def test_model_backend_supplies_scores_and_rules_supply_signals() -> None:
 
 def test_assess_many_batches_the_model_once_and_skips_unreadable() -> None:
     model = FakeModel()
-    out = assess_many(["cancel it", "cancel it", "😡", "Hola, quiero cancelar mi pedido ya"], backend=model)
+    out = assess_many(
+        ["cancel it", "cancel it", "😡", "Hola, quiero cancelar mi pedido ya"], backend=model
+    )
     assert model.batches == [1]  # duplicates and unreadable texts are not sent
     assert out[0] == out[1]
     assert out[2].sentiment == 0.0 and out[2].engine == "fake"
@@ -213,5 +232,7 @@ def test_importing_analysis_does_not_import_django() -> None:
         "bad = sorted(m for m in sys.modules if m == 'django' or m.startswith('django.'));"
         "print(','.join(bad)); sys.exit(1 if bad else 0)"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode == 0, result.stdout + result.stderr

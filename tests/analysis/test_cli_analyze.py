@@ -43,7 +43,9 @@ def test_prior_contacts(capsys: pytest.CaptureFixture[str]) -> None:
     assert any(s["kind"] == "repeat_contact" for s in data["signals"])
 
 
-def test_text_from_stdin(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_text_from_stdin(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(sys, "stdin", io.StringIO("I want to speak to a manager"))
     assert main(["analyze"]) == 0
     assert "[want to speak to a manager]" in capsys.readouterr().out
@@ -54,7 +56,9 @@ class TTY(io.StringIO):
         return True
 
 
-def test_no_text_is_an_error(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_no_text_is_an_error(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setattr(sys, "stdin", TTY())
     assert main(["analyze"]) == 1
     err = capsys.readouterr().err
@@ -162,11 +166,21 @@ ENTRY_POINT = Path(sys.executable).with_name("calmdesk")
 @pytest.mark.skipif(not ENTRY_POINT.exists(), reason="the calmdesk entry point is not installed")
 def test_entry_point_subprocess(tmp_path: Path) -> None:
     env = {**os.environ, "CALMDESK_ANALYSIS_BACKEND": "rules"}
-    ok = subprocess.run([str(ENTRY_POINT), "analyze", "--json", "Cancel my account now!!!"],
-                        capture_output=True, text=True, timeout=120, env=env)
+    ok = subprocess.run(
+        [str(ENTRY_POINT), "analyze", "--json", "Cancel my account now!!!"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
     assert ok.returncode == 0, ok.stderr
     assert json.loads(ok.stdout)["level"] != "calm"
-    bad = subprocess.run([str(ENTRY_POINT), "analyze", "--file", str(tmp_path / "missing.csv")],
-                         capture_output=True, text=True, timeout=120, env=env)
+    bad = subprocess.run(
+        [str(ENTRY_POINT), "analyze", "--file", str(tmp_path / "missing.csv")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
+    )
     assert bad.returncode == 1
     assert "file not found" in bad.stderr

@@ -22,11 +22,13 @@ def test_escalating_conversation() -> None:
 
 
 def test_cooling_conversation_with_replies() -> None:
-    t = assess_conversation([
-        (HOSTILE, "in"),
-        ("I apologize, I have refunded you and escalated this.", "out"),
-        {"text": "OK thank you, that is sorted then. Appreciate it.", "direction": "inbound"},
-    ])
+    t = assess_conversation(
+        [
+            (HOSTILE, "in"),
+            ("I apologize, I have refunded you and escalated this.", "out"),
+            {"text": "OK thank you, that is sorted then. Appreciate it.", "direction": "inbound"},
+        ]
+    )
     assert t.trend == "cooling"
     assert t.peak.index == 0
     assert t.difficulties[1] is None  # the team's reply does not move the trajectory

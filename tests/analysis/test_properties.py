@@ -9,11 +9,42 @@ from calmdesk.analysis import LEVELS, SENTIMENT_LABELS, assess, assess_many
 
 # Text that reaches the rules: cue words, capitals, punctuation and odd Unicode mixed in.
 CUE_WORDS = [
-    "cancel", "my", "account", "not", "don't", "manager", "NOW", "!!!", "???", "lawyer",
-    "sue", "chargeback", "third", "time", "still", "waiting", "idiots", "you", "fuck",
-    "\"", "'", "sooooo", "İ", "ǅ", "ß", "\u200d", "\u0301", "🙂", "😡", "ｃａｎｃｅｌ", "\n", ",",
+    "cancel",
+    "my",
+    "account",
+    "not",
+    "don't",
+    "manager",
+    "NOW",
+    "!!!",
+    "???",
+    "lawyer",
+    "sue",
+    "chargeback",
+    "third",
+    "time",
+    "still",
+    "waiting",
+    "idiots",
+    "you",
+    "fuck",
+    '"',
+    "'",
+    "sooooo",
+    "İ",
+    "ǅ",
+    "ß",
+    "\u200d",
+    "\u0301",
+    "🙂",
+    "😡",
+    "ｃａｎｃｅｌ",
+    "\n",
+    ",",
 ]
-mixed_text = st.lists(st.one_of(st.sampled_from(CUE_WORDS), st.text(max_size=12)), max_size=40).map(" ".join)
+mixed_text = st.lists(st.one_of(st.sampled_from(CUE_WORDS), st.text(max_size=12)), max_size=40).map(
+    " ".join
+)
 any_text = st.one_of(st.text(), mixed_text)
 
 

@@ -149,7 +149,9 @@ def test_every_signal_kind_is_tested() -> None:
     assert set(FIRES) == set(SIGNAL_KINDS) == set(SILENT)
 
 
-@pytest.mark.parametrize(("kind", "text", "evidence"), [(k, t, e) for k, cases in FIRES.items() for t, e in cases])
+@pytest.mark.parametrize(
+    ("kind", "text", "evidence"), [(k, t, e) for k, cases in FIRES.items() for t, e in cases]
+)
 def test_signal_fires_with_exact_evidence(kind: str, text: str, evidence: str) -> None:
     a = assess(text)
     sig = a.signal(kind)
@@ -179,7 +181,10 @@ def test_prior_contacts_context_raises_repeat_contact() -> None:
 
 def test_prior_contacts_context_strengthens_existing_signal() -> None:
     text = "I'm still waiting for my refund."
-    assert assess(text, {"prior_contacts": 3}).signal("repeat_contact").score > assess(text).signal("repeat_contact").score
+    assert (
+        assess(text, {"prior_contacts": 3}).signal("repeat_contact").score
+        > assess(text).signal("repeat_contact").score
+    )
 
 
 def test_bad_context_values_are_ignored() -> None:

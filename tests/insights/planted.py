@@ -5,24 +5,26 @@ from __future__ import annotations
 import random
 
 PLANTED = {
-    "gift_card": [
-        "My gift card code is not working at checkout, it says the gift card balance is zero.",
-        "The gift card I got for my birthday shows invalid code, gift card was never activated.",
-        "Gift card rejected again. The code on the back of the gift card does not work.",
+    "voucher": [
+        "My voucher code is not working at the till, it says the voucher balance is zero.",
+        "The voucher I got for my birthday shows invalid code, the voucher was never activated.",
+        "Voucher rejected again. The code on the back of the voucher does not work.",
     ],
     "loyalty": [
-        "My loyalty points disappeared from my account, I had 4000 loyalty points last week.",
+        "My loyalty points disappeared, I had 4000 loyalty points last week.",
         "Where are my loyalty points? The points from my last purchase never showed up.",
         "You took away my loyalty points without telling me, the points balance is wrong.",
     ],
     "price_match": [
         "You promised price match but refused to match the lower price from your competitor.",
-        "Your price match guarantee is a lie, the store would not match the price I showed.",
-        "Asked for a price match on the TV and the staff said price match does not apply.",
+        "Your price match guarantee is a lie, the shop would not match the price I showed.",
+        "Asked for a price match on the TV and the man said price match does not apply.",
     ],
 }
 OPENERS = ["Honestly,", "Unbelievable.", "Hi,", "Seriously?", "Hello team,", "Listen,", ""]
 CLOSERS = ["Fix it now.", "I am so angry.", "This is ridiculous!", "Sort it out.", "", "Not happy."]
+NOISE_FRAMES = ["I noticed {}.", "Did you know {}?", "Just so you are aware, {}.", "{}, which is odd.",
+                "Someone should tell the manager {}.", "Apparently {}.", "Fun fact: {}."]
 NOISE_TOPICS = [
     "the music in your advert is too loud", "the parking lot lights are broken",
     "a cashier sneezed on my receipt", "your newsletter font is tiny", "the lift smelled odd",
@@ -47,7 +49,8 @@ def planted_corpus(per_cluster: int = 15, noise: int = 40, seed: int = 7):
             truth.append(name)
     for i in range(noise):
         topic = NOISE_TOPICS[i % len(NOISE_TOPICS)]
-        texts.append(f"{rng.choice(OPENERS)} I want to complain that {topic}. {rng.choice(CLOSERS)}")
+        frame = rng.choice(NOISE_FRAMES)
+        texts.append(f"{rng.choice(OPENERS)} {frame.format(topic)} {rng.choice(CLOSERS)}".strip())
         truth.append("")
     order = list(range(len(texts)))
     rng.shuffle(order)

@@ -241,10 +241,11 @@ def draft_public_reply(review: Review, agent: Agent | None = None) -> PublicDraf
 
 @transaction.atomic
 def do_approve_public_reply(
-    agent: Agent, review: Review, text: str, *, override: bool = False
+    agent: Agent, review: Review, text: str, *, override: bool = False, at: datetime | None = None
 ) -> Message:
     """Record the approved public reply. Blocking coach findings (personal
-    data, blame, contradiction …) refuse it unless `override` (recorded)."""
+    data, blame, contradiction …) refuse it unless `override` (recorded).
+    `at` is for importing history (the demo): recorded then, never sent."""
     review = Review.objects.select_for_update().select_related(
         "conversation__team", "location", "source"
     ).get(pk=review.pk)
@@ -258,8 +259,8 @@ def do_approve_public_reply(
                 getattr(f, "message", "") or f.kind for f in checked.findings if f.severity == "blocking"
             )
         )
-    deliver = bool(review.source and review.source.allows_reply)
-    message = do_reply(agent, review.conversation, text, deliver=deliver)
+    deliver = bool(review.source and review.source.allows_reply) and at is None
+    message = do_reply(agent, review.conversation, text, at=at, deliver=deliver)
     if review.responded_at is None:
         review.responded_at = message.sent_at
         review.response = message

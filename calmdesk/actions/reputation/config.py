@@ -1,4 +1,4 @@
-"""The reputation settings (CALMDESK_REPUTATION_*), validated by the playbook's pure module."""
+"""The reputation settings (docs/configuration.md), validated by the playbook's pure module."""
 
 from __future__ import annotations
 

@@ -97,7 +97,7 @@ def _create(record: ReviewRecord, source: ReviewSource | None) -> IngestResult:
                 title=record.title[:300],
                 body=record.body,
                 url=record.url,
-                order_ref=record.order_ref[:100],
+                order_ref=(record.order_ref or find_order_ref(record.body))[:100],
                 published_at=record.published_at or (message.sent_at if message else timezone.now()),
             )
     except IntegrityError:  # a concurrent ingest of the same review won

@@ -84,7 +84,7 @@ def do_create_source(
         source.key_prefix = key[:10]
         source.key_digest = _digest(key)
     source.save()
-    log_event(EventKind.REVIEW_SOURCE_SAVED, actor=actor, source=source.pk, kind=kind)
+    log_event(EventKind.REVIEW_SOURCE_SAVED, actor=actor, source=source.pk, source_kind=kind)
     return source, key
 
 

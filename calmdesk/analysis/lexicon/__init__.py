@@ -14,7 +14,7 @@ from __future__ import annotations
 import functools
 import importlib.util
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
@@ -88,6 +88,9 @@ class SentimentWeights:
     bias_neg: float
     bias_pos: float
     dense: dict[str, tuple[float, float]]
+    # key -> complex(w_neg, w_pos): one look-up and one sum give both scores.
+    both: dict[str, complex] = field(default_factory=dict)
+    bigrams: bool = True  # does the file weigh word pairs? (if not, none are made)
 
     @property
     def empty(self) -> bool:
@@ -119,4 +122,6 @@ def sentiment_weights() -> SentimentWeights:
                         neg[key] = n
                     if p:
                         pos[key] = p
-    return SentimentWeights(neg=neg, pos=pos, bias_neg=bias[0], bias_pos=bias[1], dense=dense)
+    both = {k: complex(neg.get(k, 0.0), pos.get(k, 0.0)) for k in neg.keys() | pos.keys()}
+    bigrams = any(" " in k for k in both)
+    return SentimentWeights(neg, pos, bias[0], bias[1], dense, both, bigrams)

@@ -18,6 +18,7 @@ import argparse
 import csv
 import datetime as dt
 import hashlib
+import math
 import sys
 from collections import Counter
 from pathlib import Path
@@ -28,8 +29,9 @@ from calmdesk.analysis.sentiment import DENSE, extract, vader_sums
 LABELS = ("negative", "neutral", "positive")
 MIN_DF_UNIGRAM = 3
 MIN_DF_BIGRAM = 4
-MAX_KEYS = 15_000  # size budget for the shipped file (largest weights kept)
-C_GRID = (0.03, 0.06, 0.1)
+MAX_KEYS = 12_000  # size budget for the learned keys in the shipped file
+VADER_MIN = 0.05  # smallest folded weight kept for a VADER-only word
+C_GRID = (0.03, 0.06)
 
 
 def read_train(data: Path) -> tuple[list[str], list[int], dict[str, int]]:
@@ -62,6 +64,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--out", type=Path, default=WEIGHTS_FILE)
+    parser.add_argument(
+        "--no-bigrams", action="store_true", help="weigh single words only (faster to score)"
+    )
     args = parser.parse_args(argv)
     try:
         import numpy as np
@@ -74,17 +79,14 @@ def main(argv: list[str] | None = None) -> int:
         return 1
 
     texts, labels, counts = read_train(args.data)
-    feats = [extract(t) for t in texts]
+    feats = [extract(t, bigrams=not args.no_bigrams) for t in texts]
     df: Counter[str] = Counter()
     for f in feats:
         df.update(set(f.keys))
     vocab = {
         k: i
         for i, k in enumerate(
-            sorted(
-                k for k, c in df.items()
-                if c >= (MIN_DF_BIGRAM if " " in k else MIN_DF_UNIGRAM)
-            )
+            sorted(k for k, c in df.items() if c >= (MIN_DF_BIGRAM if " " in k else MIN_DF_UNIGRAM))
         )
     }
     rows, cols, vals = [], [], []
@@ -124,15 +126,31 @@ def main(argv: list[str] | None = None) -> int:
     bias = m.intercept_ - m.intercept_[1]
 
     # Fold the two VADER columns into per-key weights: they are linear in the keys.
+    # Kept: the MAX_KEYS learned keys that matter most (|w| x log(1 + df)), plus
+    # every plain VADER word or emoji the training data never showed (VADER's
+    # coverage of rare words), as far as its folded weight is not negligible.
     j_vpos, j_vneg = len(vocab) + len(DENSE), len(vocab) + len(DENSE) + 1
-    weights: dict[str, list[float]] = {k: [coef[0, j], coef[2, j]] for k, j in vocab.items()}
-    for key, v in vader_lexicon().items():
-        row = weights.setdefault(key, [0.0, 0.0])
-        for c, col in ((0, 0), (1, 2)):
-            row[c] += (coef[col, j_vpos] * max(v, 0.0) + coef[col, j_vneg] * max(-v, 0.0)) / 4.0
-    ranked = sorted(weights.items(), key=lambda kv: -max(abs(kv[1][0]), abs(kv[1][1])))
-    kept_items = [(k, w) for k, w in ranked if "\t" not in k and "\n" not in k][:MAX_KEYS]
-    floor = max(abs(kept_items[-1][1][0]), abs(kept_items[-1][1][1])) if kept_items else 0.0
+    lex = vader_lexicon()
+
+    def folded(key: str) -> list[float]:
+        v = lex.get(key, 0.0)
+        return [
+            (coef[col, j_vpos] * max(v, 0.0) + coef[col, j_vneg] * max(-v, 0.0)) / 4.0
+            for col in (0, 2)
+        ]
+
+    learned = {
+        k: [coef[0, j] + f[0], coef[2, j] + f[1]] for k, j in vocab.items() for f in [folded(k)]
+    }
+    ranked = sorted(learned, key=lambda k: -max(map(abs, learned[k])) * math.log1p(df[k]))
+    kept_items = [(k, learned[k]) for k in ranked[:MAX_KEYS]]
+    for key in lex:
+        if key in vocab or key.startswith(("NOT_", "INT_")):
+            continue
+        w = folded(key)
+        if max(map(abs, w)) >= VADER_MIN:
+            kept_items.append((key, w))
+    kept_items = [(k, w) for k, w in kept_items if "\t" not in k and "\n" not in k]
     kept = len(kept_items)
     with open(args.out, "w", encoding="utf-8") as out:
         out.write("# key\tw_negative\tw_positive (relative to neutral); see PROVENANCE.md\n")
@@ -160,7 +178,8 @@ def main(argv: list[str] | None = None) -> int:
         f"(picked by 3-fold CV on train: {', '.join(f'C={c}: {s:.4f}' for c, s in cv_scores.items())}).",
         f"Features: {len(vocab)} unigram/bigram keys (min df {MIN_DF_UNIGRAM}/{MIN_DF_BIGRAM})"
         f" + {len(DENSE)} dense + 2 VADER-valence sums (folded into the key weights);",
-        f"the {kept} keys with the largest weights are kept (|w| >= {floor:.3f}).",
+        f"kept: the {MAX_KEYS} learned keys with the largest |w| x log(1 + df) and every",
+        f"VADER-only word or emoji with a folded |w| >= {VADER_MIN}: {kept} keys in all.",
         f"File sha256 (first 16): {digest}",
         "",
     ]

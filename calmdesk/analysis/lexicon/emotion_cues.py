@@ -39,8 +39,8 @@ EMOTION_WORDS: dict[str, dict[str, float]] = {
         | 0.6: annoyed annoying annoyance irritated irritating irritates tired sick hassle
         nightmare useless pointless ridiculous ugh argh waste wasted wasting
         runaround impossible stuck endless nobody unresolved unanswered ignored ignoring
-        | 0.4: keeps keep bothering bother confusing confused complicated difficult seriously
-        again still hours weeks forever waiting broken glitch glitchy doesn't won't can't"""
+        | 0.4: keeps bothering bother confusing confused complicated seriously again forever
+        waiting broken glitch glitchy"""
     ),
     "disappointment": _words(
         """0.85: disappointed disappointing disappointment letdown underwhelming underwhelmed
@@ -63,27 +63,92 @@ EMOTION_WORDS: dict[str, dict[str, float]] = {
     ),
 }
 
-# Phrases: (pattern, weight); each runs only if its first gate word is present.
-EMOTION_PHRASES: dict[str, tuple[tuple[re.Pattern[str], float, frozenset[str]], ...]] = {
+# Phrases: (pattern, weight, gate, need): a phrase runs only when one of its
+# gate words and (if `need` is given) one of its need words are present.
+Phrase = tuple[re.Pattern[str], float, frozenset[str], frozenset[str]]
+
+
+def _phrase(pattern: str, weight: float, gate: str, need: str = "") -> Phrase:
+    return re.compile(pattern), weight, frozenset(split_words(gate)), frozenset(split_words(need))
+
+
+EMOTION_PHRASES: dict[str, tuple[Phrase, ...]] = {
     "anger": (
-        (re.compile(r"\b(?:how\s+dare\s+you|this\s+is\s+(?:a\s+)?(?:joke|disgrace|scandal))\b"), 0.8, frozenset({"dare", "joke", "disgrace", "scandal"})),
-        (re.compile(r"\b(?:not\s+happy|so\s+mad|beyond\s+(?:angry|furious|mad)|had\s+it)\b"), 0.6, frozenset({"happy", "mad", "beyond", "had"})),
+        _phrase(
+            r"\b(?:how\s+dare\s+you|this\s+is\s+(?:a\s+)?(?:joke|disgrace|scandal))\b",
+            0.8,
+            "dare joke disgrace scandal",
+            "dare this",
+        ),
+        _phrase(
+            r"\b(?:so\s+mad|beyond\s+(?:angry|furious|mad)|had\s+enough|i(?:'ve|\s+have)\s+had\s+it)\b",
+            0.6,
+            "mad beyond enough",
+            "so beyond had",
+        ),
+        _phrase(r"\bnot\s+happy\b", 0.5, "happy", "not"),
     ),
     "frustration": (
-        (re.compile(r"\b(?:fed\s+up|sick\s+(?:and\s+tired\s+)?of|tired\s+of|waste\s+of\s+(?:my\s+)?time|going\s+round\s+in\s+circles|(?:still|keeps?)\s+(?:not\s+)?(?:working|happening|failing))\b"), 0.8, frozenset({"fed", "sick", "tired", "waste", "circles", "still", "keep", "keeps"})),
-        (re.compile(r"\b(?:why\s+is\s+(?:it|this)\s+so\s+(?:hard|difficult)|doesn't\s+work|does\s+not\s+work|not\s+working|can't\s+get)\b"), 0.6, frozenset({"hard", "difficult", "work", "working", "get"})),
+        _phrase(
+            r"\b(?:fed\s+up|sick\s+(?:and\s+tired\s+)?of|tired\s+of|waste\s+of\s+(?:my\s+)?time|going\s+round\s+in\s+circles)\b",
+            0.8,
+            "fed sick tired waste circles",
+        ),
+        _phrase(
+            r"\b(?:still|keeps?)\s+(?:not\s+)?(?:working|happening|failing|crashing)\b",
+            0.7,
+            "working happening failing crashing",
+            "still keep keeps",
+        ),
+        _phrase(
+            r"\bwhy\s+is\s+(?:it|this)\s+so\s+(?:hard|difficult)\b", 0.6, "hard difficult", "why"
+        ),
+        _phrase(
+            r"\b(?:doesn't|does\s+not|isn't|is\s+not|not)\s+work(?:ing)?\b",
+            0.6,
+            "work working",
+            "doesn't not isn't",
+        ),
     ),
     "disappointment": (
-        (re.compile(r"\b(?:let\s+(?:me|us)\s+down|expected\s+(?:better|more)|not\s+what\s+i\s+(?:expected|ordered|paid\s+for)|used\s+to\s+be\s+(?:good|great|better)|not\s+(?:happy|impressed|satisfied|pleased))\b"), 0.75, frozenset({"let", "expected", "ordered", "paid", "used", "happy", "impressed", "satisfied", "pleased"})),
+        _phrase(r"\blet\s+(?:me|us)\s+down\b", 0.8, "let", "down"),
+        _phrase(
+            r"\b(?:expected\s+(?:better|more)|not\s+what\s+i\s+(?:expected|ordered|paid\s+for))\b",
+            0.75,
+            "expected ordered paid",
+            "better more not",
+        ),
+        _phrase(r"\bused\s+to\s+be\s+(?:good|great|better)\b", 0.7, "used", "be"),
+        _phrase(
+            r"\bnot\s+(?:happy|impressed|satisfied|pleased)\b",
+            0.75,
+            "happy impressed satisfied pleased",
+            "not",
+        ),
     ),
     "anxiety": (
-        (re.compile(r"\b(?:what\s+if|i\s+don't\s+know\s+what\s+to\s+do|please\s+help|need\s+help|losing\s+sleep|on\s+edge)\b"), 0.6, frozenset({"if", "know", "help", "sleep", "edge"})),
+        _phrase(r"\bwhat\s+if\b", 0.4, "if", "what"),
+        _phrase(
+            r"\b(?:i\s+don't\s+know\s+what\s+to\s+do|please\s+help|need\s+help|losing\s+sleep|on\s+edge)\b",
+            0.6,
+            "know help sleep edge",
+            "don't please need losing on",
+        ),
     ),
     "gratitude": (
-        (re.compile(r"\b(?:much\s+appreciated|you(?:'re|\s+are)\s+(?:a\s+)?(?:star|lifesaver|the\s+best)|made\s+my\s+day)\b"), 0.8, frozenset({"appreciated", "star", "lifesaver", "best", "day"})),
+        _phrase(r"\bmuch\s+appreciated\b", 0.8, "appreciated"),
+        _phrase(
+            r"\byou(?:'re|\s+are)\s+(?:a\s+)?(?:star|lifesaver|the\s+best)\b",
+            0.8,
+            "star lifesaver best",
+            "you're you",
+        ),
+        _phrase(r"\bmade\s+my\s+day\b", 0.8, "day", "made"),
     ),
 }
 
 INTENSIFIERS = frozenset(
-    split_words("so very really extremely incredibly absolutely totally utterly completely truly deeply beyond")
+    split_words(
+        "so very really extremely incredibly absolutely totally utterly completely truly deeply beyond"
+    )
 )

@@ -1,0 +1,150 @@
+"""`calmdesk train`: fit the learned backend's heads on labelled data.
+
+    calmdesk train --task sentiment --data history.csv --out model.npz
+    calmdesk train --task all --data ../shared/data --out calmdesk/analysis/models/default.npz
+
+Reads a CSV/TSV with text and label columns, or the public data formats
+(TweetEval folder, GoEmotions folder, the shared data root), prints
+validation scores, and writes a versioned model file that the learned backend
+loads (set CALMDESK_MODEL_PATH to use it). Training one task keeps the other
+heads of the existing model (--base, default the --out file if it exists,
+else the shipped model), so a team can retrain only what it has labels for.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from calmdesk.cli import CommandError
+
+TASK_CHOICES = ("sentiment", "emotion", "abuse", "all")
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "train",
+        help="train the learned analysis model on labelled data",
+        description=(
+            "Train the learned backend (sentence embeddings + small heads) from a CSV/TSV "
+            "with text and label columns, or from the public data formats, and save a model file."
+        ),
+    )
+    p.add_argument("--task", required=True, choices=TASK_CHOICES, help="which head to train")
+    p.add_argument("--data", required=True, help="CSV/TSV file, TweetEval/GoEmotions folder, or the shared data root")
+    p.add_argument(
+        "--out",
+        help="model file to write (default: $CALMDESK_MODEL_PATH, else ./calmdesk-model.npz)",
+    )
+    p.add_argument(
+        "--format",
+        default="auto",
+        choices=("auto", "csv", "tsv", "tweeteval", "goemotions", "shared"),
+        help="input format (default: auto-detect)",
+    )
+    p.add_argument(
+        "--base",
+        help="model whose other heads are kept (default: the --out file if it exists, else the shipped model); "
+        "'none' to start empty",
+    )
+    p.add_argument("--cache-dir", help="keep embeddings here between runs (or set CALMDESK_EMBED_CACHE)")
+    p.add_argument(
+        "--val-fraction", type=float, default=0.2,
+        help="part of the data held out for validation when it has no validation split (default 0.2)",
+    )
+    p.add_argument("--json", action="store_true", help="print the validation scores as JSON")
+    p.set_defaults(func=run)
+
+
+def _out_path(arg: str | None) -> Path:
+    if arg:
+        return Path(arg).expanduser()
+    env = os.environ.get("CALMDESK_MODEL_PATH", "").strip()
+    return Path(env).expanduser() if env else Path("calmdesk-model.npz")
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        from calmdesk.analysis.backends import learned
+    except ImportError as exc:  # pragma: no cover - numpy is part of the ml extra
+        raise CommandError(f"{exc}; install calmdesk[ml]") from None
+    try:
+        learned._require_ml()
+    except ImportError as exc:
+        raise CommandError(str(exc)) from None
+    from calmdesk.analysis import datasets, training
+    from calmdesk.analysis.backends.embedder import DEFAULT_EMBEDDER
+
+    if not 0.05 <= args.val_fraction <= 0.5:
+        raise CommandError("--val-fraction must be between 0.05 and 0.5")
+    data_path = Path(args.data).expanduser()
+    if not data_path.exists():
+        raise CommandError(f"{data_path}: no such file or folder")
+    out = _out_path(args.out)
+    if out.exists() and out.is_dir():
+        raise CommandError(f"--out {out} is a folder; give a file name such as {out / 'model.npz'}")
+    tasks = ("sentiment", "emotion", "abuse") if args.task == "all" else (args.task,)
+
+    # Load (and check) all data before the slow part.
+    loaded = []
+    for task in tasks:
+        try:
+            loaded.append(datasets.load_task(task, data_path, args.format))
+        except datasets.DataError as exc:
+            raise CommandError(str(exc)) from None
+
+    if args.base and args.base.lower() == "none":
+        base = None
+    elif args.base:
+        base = Path(args.base).expanduser()
+        if not base.is_file():
+            raise CommandError(f"--base {base}: no such file")
+    elif out.is_file():
+        base = out
+    else:
+        base = learned.DEFAULT_MODEL if learned.DEFAULT_MODEL.is_file() else None
+    try:
+        meta, arrays = training.merge_base(base, DEFAULT_EMBEDDER)
+    except (learned.ModelFormatError, FileNotFoundError) as exc:
+        raise CommandError(f"cannot keep the other heads: {exc} (use --base none)") from None
+
+    report: dict[str, dict] = {}
+    for data in loaded:
+        try:
+            head_meta, head_arrays, scores = training.train_task(
+                data, meta, cache_dir=args.cache_dir, val_fraction=args.val_fraction
+            )
+        except datasets.DataError as exc:
+            raise CommandError(str(exc)) from None
+        meta["heads"][data.task] = head_meta
+        arrays[data.task] = head_arrays
+        report[data.task] = scores
+        if not args.json:
+            print(f"{data.task}: trained on {data.description}")
+            print(f"  tuned on a held-out 15% of train: {_fmt_tuning(head_meta['tuning'])}")
+            for name, vals in scores.items():
+                label = head_meta["validation"] if name == "validation" else name
+                print(f"  {label}: " + ", ".join(f"{k} {v:.2f}" for k, v in vals.items()))
+
+    learned.write_model(out, meta, arrays)
+    learned.clear_cache()
+    if args.json:
+        print(json.dumps({"model": str(out), "scores": report}, indent=2))
+    else:
+        print(f"saved {out} ({out.stat().st_size / 1e6:.1f} MB; heads: {', '.join(sorted(meta['heads']))})")
+        print(f"use it with: CALMDESK_MODEL_PATH={out} (backend 'learned')")
+    sys.stdout.flush()
+    return 0
+
+
+def _fmt_tuning(tuning: dict) -> str:
+    parts = []
+    for name, t in tuning.items():
+        s = f"{name} C={t['C']}"
+        if t.get("threshold") not in (None, 0.5):
+            s += f" threshold={t['threshold']}"
+        parts.append(s)
+    return "; ".join(parts)

@@ -1,0 +1,1 @@
+"""Pages for follow-ups, surveys and recovery: /follow-up/ (see urls.py)."""

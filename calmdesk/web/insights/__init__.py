@@ -1,0 +1,1 @@
+"""The manager-facing insights area: patterns, root causes, the team."""

@@ -1,0 +1,1 @@
+"""The reputation pages: /reputation/ (per location and brand), one review, CSV export."""
