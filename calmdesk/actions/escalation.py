@@ -206,7 +206,11 @@ def _safely(func, *args) -> None:
         log.exception("escalation hook %s failed", func.__name__)
 
 
-def after_assessment(message_ids: list[int], now: datetime | None = None) -> None:
+def after_assessment(
+    message_ids: list[int], now: datetime | None = None, *, route: bool = True
+) -> None:
+    """What a newly assessed message sets off. `route=False` re-evaluates old
+    messages (the demo, a backfill) without handing anything over."""
     from calmdesk.actions.abuse import hold_if_blocked, record_abuse
     from calmdesk.actions.sla import refresh_sla
     from calmdesk.actions.wellbeing import reroute_if_exposed
@@ -238,7 +242,8 @@ def after_assessment(message_ids: list[int], now: datetime | None = None) -> Non
             refresh_sla(conversation, now, policy=policy)
             if not held:
                 apply_rules(conversation, policy)
-                reroute_if_exposed(conversation, now, policy)
+                if route:
+                    reroute_if_exposed(conversation, now, policy)
 
 
 def on_reply(message: Message) -> None:

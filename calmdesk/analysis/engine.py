@@ -20,7 +20,7 @@ from calmdesk.analysis.backends.rules import RulesBackend
 from calmdesk.analysis.lexicon.cues import ABUSE_GATE, CUES
 from calmdesk.analysis.lexicon.emotion_cues import EMOTION_PHRASES
 from calmdesk.analysis.text import MAX_CHARS, Doc, find_words, fold
-from calmdesk.analysis.types import EMOTIONS, Assessment, ModelScores, ScoringBackend, Span
+from calmdesk.analysis.types import EMOTIONS, Assessment, ModelScores, ScoringBackend, Signal, Span
 
 BACKEND_ENV = "CALMDESK_ANALYSIS_BACKEND"
 BACKENDS = ("rules", "learned")
@@ -83,6 +83,11 @@ def assess_many(
     model = resolve_backend(backend)
     engine = model.name if model else "rules"
     unique = list(dict.fromkeys(items))
+    if model is None:  # the rules' batch path: the same results, a few passes per batch
+        from calmdesk.analysis.batch import assess_rules_many
+
+        done = dict(zip(unique, assess_rules_many(unique, context), strict=True))
+        return [done[t] for t in items]
     scores: dict[str, ModelScores] = {}
     if model is not None:
         readable = [t for t in unique if language.detect(t).readable]
@@ -92,20 +97,40 @@ def assess_many(
     return [done[t] for t in items]
 
 
-def _sentiment_evidence(doc: Doc, feats: sentiment.Features) -> list[Span]:
-    """The (up to three) words that pushed the sentiment most towards negative."""
+NOTHING_FOUND = "Nothing difficult found."
+
+
+_PUSHES: list = [None, {}]  # [the weights they were made from, key -> push]
+
+
+def _pushes() -> dict[str, float]:
+    """Sentiment keys that can be quoted as negative words: key -> push (> 0.4)."""
     w = sentiment.sentiment_weights()
-    neg, pos = w.neg, w.pos
-    pushes = []
-    for key in set(feats.keys[: feats.n_tokens]):
-        push = neg.get(key, 0.0) - pos.get(key, 0.0)
-        if push > 0.4 and key[:4] not in ("NOT_", "INT_") and key not in sentiment.NEGATORS:
-            pushes.append((push, key))
+    if _PUSHES[0] is not w:
+        neg, pos = w.neg, w.pos
+        pushes = {}
+        for key in neg.keys() | pos.keys():
+            push = neg.get(key, 0.0) - pos.get(key, 0.0)
+            if push > 0.4 and key[:4] not in ("NOT_", "INT_") and key not in sentiment.NEGATORS:
+                pushes[key] = push
+        _PUSHES[:] = [w, pushes]
+    return _PUSHES[1]
+
+
+def negative_words(doc: Doc, toks: list[str], sigs: list[Signal]) -> list[Span]:
+    """The (up to three) words that pushed the sentiment most towards negative.
+
+    `toks` are the text's unigram sentiment keys; words a signal already
+    quotes are left out.
+    """
+    push = _pushes()
+    pushes = [(push[key], key) for key in push.keys() & set(toks)]
     if not pushes:
         return []
     pushes.sort(reverse=True)
-    found = find_words(doc.low, [k for _, k in pushes[:3]], 1, stretchy=doc.elongated)
-    return [doc.span(s, e) for s, e, _ in found]
+    found = find_words(doc.low, [k for _, k in pushes[:4]], 1, stretchy=doc.elongated)
+    shown = [(e.start, e.end) for sig in sigs for e in sig.evidence]  # already quoted
+    return [doc.span(s, e) for s, e, _ in found if all(e <= a or s >= b for a, b in shown)][:3]
 
 
 # Words that can start a signal or an emotion: one or two set intersections
@@ -170,15 +195,41 @@ def _assess(
     prior = signals.prior_contacts(context)
     if not lang.readable:
         return _unreadable(doc, lang, context, prior, engine)
+    if model is None:
+        result = sentiment.score_features(feats)
+        polarity, label = result.score, result.label
+    else:
+        polarity, label = 0.0, ""
+    toks = feats.keys[: feats.n_tokens]
+    return _judge(doc, lang, toks, polarity, label, context, prior, model, engine)
 
-    if _needs_rules(doc, prior):
+
+def _judge(
+    doc: Doc,
+    lang: language.Language,
+    toks: list[str],
+    polarity: float,
+    label: str,
+    context: Mapping[str, Any] | None,
+    prior: int,
+    model: ModelScores | None,
+    engine: str,
+    needs_rules: bool | None = None,
+) -> Assessment:
+    """The rules and the scores of one readable text, put together.
+
+    `toks` are its unigram sentiment keys; `polarity` and `label` the rules'
+    sentiment (ignored when a `model` scored the text); `needs_rules` what
+    _needs_rules(doc, prior) says, when the caller already knows.
+    """
+    if needs_rules is None:
+        needs_rules = _needs_rules(doc, prior)
+    if needs_rules:
         sigs, abuse = signals.detect(doc, context)
         emotions, emo_evidence = emotion_rules.score(doc, sigs)
     else:  # no cue word, no capitals, no !!: nothing for the rules to find
         sigs, abuse, emotions, emo_evidence = [], 0.0, dict(emotion_rules.ZERO), {}
     if model is None:
-        result = sentiment.score_features(feats)
-        polarity, label = result.score, result.label
         sarcasm = next((s for s in sigs if s.kind == "sarcasm"), None)
         if sarcasm and sarcasm.score >= 0.5 and polarity > 0:
             polarity, label = -0.5 * polarity * sarcasm.score, "negative"
@@ -192,7 +243,7 @@ def _assess(
         abuse = round(max(0.0, min(1.0, max(float(model.abuse), harm))), 4)
 
     difficulty, level = scoring.difficulty_of(polarity, emotions, abuse, sigs)
-    neg_evidence = _sentiment_evidence(doc, feats) if polarity <= -0.35 else []
+    neg_evidence = negative_words(doc, toks, sigs) if polarity <= -0.35 else []
     reasons = scoring.reasons_for(sigs, emotions, emo_evidence, polarity, neg_evidence, prior)
     if model is not None:
         reasons.append(
@@ -200,22 +251,22 @@ def _assess(
             "threats and evidence found by the rules."
         )
     if not reasons and level == "calm":
-        reasons.append("Nothing difficult found.")
+        reasons.append(NOTHING_FOUND)
     if doc.truncated:
         reasons.append(f"Only the first {len(doc.text):,} characters were read.")
     confidence = lang.confidence * min(1.0, 0.55 + 0.09 * doc.n_words)
-    return Assessment(
-        sentiment=round(polarity, 4),
-        sentiment_label=label,
-        emotions=emotions,
-        abuse=abuse,
-        signals=sigs,
-        difficulty=difficulty,
-        level=level,
-        reasons=reasons,
-        language=lang.code,
-        confidence=round(confidence, 4),
-        engine=engine,
+    return Assessment(  # positional (the field order of Assessment): cheaper than keywords
+        round(polarity, 4),  # sentiment
+        label,
+        emotions,
+        abuse,
+        sigs,
+        difficulty,
+        level,
+        reasons,
+        lang.code,
+        round(confidence, 4),
+        engine,
     )
 
 

@@ -114,6 +114,23 @@ def difficulty_of(
     return difficulty, level_of(difficulty)
 
 
+def calm_difficulty(sentiment: float) -> tuple[int, str]:
+    """difficulty_of(sentiment, no emotions, no abuse, no signals), the same arithmetic.
+
+    The common case of assess_many (nothing for the rules to find), without
+    the dictionary look-ups.
+    """
+    if sentiment >= 0:
+        return 0, "calm"
+    raw = 35.0 * 0.0 - 22.0 * sentiment
+    raw += 25.0 * 0.0 + 15.0 * 0.0 + 10.0 * 0.0 + 6.0 * 0.0
+    raw -= 8.0 * 0.0
+    if raw <= 0.0:
+        return 0, "calm"
+    difficulty = round(100.0 * (1.0 - math.exp(-raw / 60.0)))
+    return difficulty, level_of(difficulty)
+
+
 def quote(spans: list[Span], limit: int = 3) -> str:
     parts = []
     for span in spans[:limit]:

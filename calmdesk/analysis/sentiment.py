@@ -17,6 +17,10 @@ so what was learned is exactly what is applied:
 
 Scoring is dictionary look-ups and sums (no per-character Python loops), with
 every extra pass gated by a cheap check, so a tweet costs a few microseconds.
+batch.score_many does the same for a whole batch with a handful of passes
+over the joined texts; it gives exactly what extract + score_features give
+one text at a time, so a change here must be mirrored there (the tests in
+tests/analysis/test_batch.py compare the two).
 """
 
 from __future__ import annotations

@@ -37,8 +37,8 @@ TFIDF = {
     "token_pattern": r"(?u)\b\w+\b|[!?]+|[:;][-']?[()dp]",
 }
 # Relative weights of the feature blocks (the same L2 penalty applies to all).
-BLOCK_WEIGHTS = {"emb": 0.15, "lex": 1.0, "tfidf": 1.0}
-C_GRID = (0.3, 1.0, 3.0)
+BLOCK_WEIGHTS = {"emb": 0.25, "lex": 1.0, "tfidf": 1.0}
+C_GRID = (0.3, 1.0)
 TUNE_FRACTION = 0.15
 SEED = 13
 
@@ -52,21 +52,29 @@ def _stderr(msg: str) -> None:
 # ------------------------------------------------------------------ embeddings
 
 
+def cache_path(texts: Sequence[str], embedder: str, cache_dir: str | Path | None) -> Path | None:
+    """Where the embeddings of exactly these texts are kept (None: no cache)."""
+    from calmdesk.analysis.backends.embedder import MAX_TOKENS
+
+    cache_dir = cache_dir or os.environ.get("CALMDESK_EMBED_CACHE") or None
+    if not cache_dir:
+        return None
+    h = hashlib.sha256(f"{embedder}|{MAX_TOKENS}|mean\n".encode())
+    for t in texts:
+        h.update(t.encode("utf-8", "surrogatepass"))
+        h.update(b"\x00")
+    return Path(cache_dir) / f"{embedder}-{h.hexdigest()[:24]}.npy"
+
+
 def embed(texts: Sequence[str], embedder: str, cache_dir: str | Path | None, log: Log = _stderr):
     """Mean-pooled embeddings of texts, cached on disk by content hash when asked."""
     import numpy as np
 
-    from calmdesk.analysis.backends.embedder import MAX_TOKENS, get_embedder
+    from calmdesk.analysis.backends.embedder import get_embedder
 
     texts = [t[: L.MAX_CHARS] for t in texts]
-    cache_dir = cache_dir or os.environ.get("CALMDESK_EMBED_CACHE") or None
-    path = None
-    if cache_dir:
-        h = hashlib.sha256(f"{embedder}|{MAX_TOKENS}|mean\n".encode())
-        for t in texts:
-            h.update(t.encode("utf-8", "surrogatepass"))
-            h.update(b"\x00")
-        path = Path(cache_dir) / f"{embedder}-{h.hexdigest()[:24]}.npy"
+    path = cache_path(texts, embedder, cache_dir)
+    if path is not None:
         if path.is_file():
             arr = np.load(path)
             if arr.shape == (len(texts), 384):
@@ -144,9 +152,16 @@ class Features:
         return Features(self.emb[idx], self.lex[idx], self.counts[idx])
 
 
-def featurize(texts: Sequence[str], featurizer: L.Featurizer, embedder: str, cache_dir, log: Log) -> Features:
+def featurize(
+    texts: Sequence[str], featurizer: L.Featurizer, embedder: str, cache_dir, log: Log, use_embeddings: bool = True
+) -> Features:
+    import numpy as np
+
     texts = [t[: L.MAX_CHARS] for t in texts]
-    emb = embed(texts, embedder, cache_dir, log)
+    if use_embeddings:
+        emb = embed(texts, embedder, cache_dir, log)
+    else:  # a lexical-only head: the embedding block has weight 0
+        emb = np.zeros((len(texts), 384), dtype=np.float32)
     log(f"  lexical features for {len(texts):,} texts")
     return Features(emb, featurizer.lexical(texts), featurizer.counts(texts))
 
@@ -164,12 +179,12 @@ def _fit_arrays(f: Features) -> dict[str, Any]:
     return {"emb_mean": mean, "emb_scale": scale, "idf": idf}
 
 
-def _design(arrays: dict[str, Any], f: Features):
+def _design(arrays: dict[str, Any], f: Features, weights: dict[str, float]):
     import scipy.sparse as sp
 
     head = L.Head.__new__(L.Head)
     head.emb_mean, head.emb_scale, head.idf = arrays["emb_mean"], arrays["emb_scale"], arrays["idf"]
-    head.weights = BLOCK_WEIGHTS
+    head.weights = weights
     dense, sparse = head.design(f.emb, f.lex, f.counts)
     return sp.hstack([sp.csr_matrix(dense), sparse]).tocsr(), dense.shape[1]
 
@@ -253,17 +268,21 @@ def _fit_outputs(task, x, y, cs, balanced, n_dense):
     return np.vstack(coefs), np.array(intercepts, np.float32)
 
 
-def fit_head(task: str, f: Features, labels: list, log: Log = _stderr, seed: int = SEED) -> HeadResult:
+def fit_head(
+    task: str, f: Features, labels: list, log: Log = _stderr, seed: int = SEED,
+    weights: dict[str, float] | None = None,
+) -> HeadResult:
     """Choose C (and thresholds) on a held-out part of train, then refit on all of it."""
     import numpy as np
 
+    weights = dict(weights or BLOCK_WEIGHTS)
     names, y = _targets(task, labels)
     balanced = task == "sentiment"
     tr_idx, tu_idx = _split_idx(task, y, TUNE_FRACTION, seed)
     ftr, ftu = f.take(tr_idx), f.take(tu_idx)
     arrays = _fit_arrays(ftr)
-    xtr, n_dense = _design(arrays, ftr)
-    xtu, _ = _design(arrays, ftu)
+    xtr, n_dense = _design(arrays, ftr, weights)
+    xtu, _ = _design(arrays, ftu, weights)
     ytr, ytu = y[tr_idx], y[tu_idx]
 
     best_c = [C_GRID[0]] * len(names)
@@ -308,7 +327,7 @@ def fit_head(task: str, f: Features, labels: list, log: Log = _stderr, seed: int
 
     # Refit on all training data with the chosen settings.
     arrays = _fit_arrays(f)
-    x, _ = _design(arrays, f)
+    x, _ = _design(arrays, f, weights)
     w, b = _fit_outputs(task, x, y, best_c, balanced, n_dense)
     arrays.update(
         coef_dense=w[:, :n_dense].astype(np.float32),
@@ -318,7 +337,7 @@ def fit_head(task: str, f: Features, labels: list, log: Log = _stderr, seed: int
     meta = {
         "labels": names,
         "thresholds": [round(t, 4) for t in thresholds],
-        "block_weights": dict(BLOCK_WEIGHTS),
+        "block_weights": weights,
         "tuning": tuning,
         "n_train": int(y.shape[0]),
         "label_counts": {n: int(y[:, j].sum()) for j, n in enumerate(names)},
@@ -382,6 +401,8 @@ def train_task(
     meta: dict[str, Any],
     cache_dir: str | Path | None = None,
     val_fraction: float = 0.2,
+    max_train: int | None = None,
+    embedding_weight: float | None = None,
     log: Log = _stderr,
 ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
     """Fit one head; returns (head meta, head arrays, validation scores)."""
@@ -398,22 +419,32 @@ def train_task(
         val = Split([train.texts[i] for i in b], [train.labels[i] for i in b])
         train = Split([train.texts[i] for i in a], [train.labels[i] for i in a])
         val_name = f"held-out {int(100 * val_fraction)}% of the data (not used for fitting)"
+    if max_train and len(train) > max_train:
+        log(f"{task}: using a stratified random {max_train:,} of the {len(train):,} training texts (--max-train)")
+        train = subsample(task, train, max_train)
     log(f"{task}: {len(train):,} training texts; validation: {val_name} ({len(val):,})")
     t0 = time.perf_counter()
-    ftrain = featurize(train.texts, featurizer, embedder, cache_dir, log)
-    result = fit_head(task, ftrain, train.labels, log)
+    weights = dict(BLOCK_WEIGHTS)
+    if embedding_weight is not None:
+        weights["emb"] = float(embedding_weight)
+    use_emb = weights["emb"] > 0
+    if not use_emb:
+        log(f"{task}: embedding weight 0: a lexical-only head (VADER + TF-IDF), no embeddings computed")
+    ftrain = featurize(train.texts, featurizer, embedder, cache_dir, log, use_emb)
+    result = fit_head(task, ftrain, train.labels, log, weights=weights)
     head = L.Head(task, result.meta, result.arrays)
     scores: dict[str, Any] = {}
-    fval = featurize(val.texts, featurizer, embedder, cache_dir, log)
+    fval = featurize(val.texts, featurizer, embedder, cache_dir, log, use_emb)
     scores["validation"] = evaluate(task, head, fval, val.labels)
     for name, split in data.extra_val.items():
-        fx = featurize(split.texts, featurizer, embedder, cache_dir, log)
+        fx = featurize(split.texts, featurizer, embedder, cache_dir, log, use_emb)
         scores[name] = evaluate(task, head, fx, split.labels)
     result.meta.update(
         {
             "data": data.description,
             "sources": [{"name": n, "rows": r} for n, r in data.sources],
             "validation": val_name,
+            "max_train": max_train,
             "scores": scores,
             "trained_at": datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
             "train_seconds": round(time.perf_counter() - t0, 1),
@@ -423,6 +454,15 @@ def train_task(
     if val is data.train:  # pragma: no cover - defensive
         raise DataError("validation data must differ from training data")
     return result.meta, result.arrays, scores
+
+
+def subsample(task: str, split: Split, max_rows: int | None, seed: int = SEED) -> Split:
+    """A stratified random subset of at most max_rows rows (all rows when None)."""
+    if not max_rows or len(split) <= max_rows:
+        return split
+    _, y = _targets(task, split.labels)
+    _, keep = _split_idx(task, y, max_rows / len(split), seed + 2)
+    return Split([split.texts[i] for i in keep], [split.labels[i] for i in keep])
 
 
 def merge_base(base_path: Path | None, embedder: str, log: Log = _stderr):

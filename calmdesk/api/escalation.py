@@ -13,6 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from ninja import Router, Schema
+from ninja import Status as Respond
 from ninja.errors import HttpError
 from pydantic import Field
 
@@ -167,7 +168,7 @@ def post_commitment(request, conversation_id: int, payload: CommitmentIn):
         row = actions.do_add_commitment(request.agent, c, payload.text, payload.due_at)
     except ValidationError as exc:
         _fail(exc)
-    return 201, _commitment(row)
+    return Respond(201, _commitment(row))
 
 
 def _comp(r: Compensation) -> dict:
@@ -192,7 +193,7 @@ def post_compensation(request, conversation_id: int, payload: CompensationIn):
         )
     except ValidationError as exc:
         _fail(exc)
-    return 201, _comp(row)
+    return Respond(201, _comp(row))
 
 
 @router.post("/compensations/{compensation_id}/decision", response=CompensationOut)
@@ -233,7 +234,7 @@ def post_handoff(request, conversation_id: int, payload: HandoffIn):
         )
     except (ValidationError, PermissionDenied) as exc:
         _fail(exc)
-    return 201, _handoff(h)
+    return Respond(201, _handoff(h))
 
 
 @router.post("/handoffs/{handoff_id}/acknowledge", response=HandoffOut)

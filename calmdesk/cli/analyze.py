@@ -87,6 +87,8 @@ def run(args: argparse.Namespace) -> int:
         if sys.stdin is None or sys.stdin.isatty():
             raise CommandError('no text given: calmdesk analyze "message" (or --file in.csv)')
         text = sys.stdin.read()
+        if not text:
+            raise CommandError('no text given: calmdesk analyze "message" (or --file in.csv)')
     try:
         a = assess(text, context, backend=args.backend)
     except (ImportError, FileNotFoundError, ValueError) as exc:

@@ -55,6 +55,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--val-fraction", type=float, default=0.2,
         help="part of the data held out for validation when it has no validation split (default 0.2)",
     )
+    p.add_argument(
+        "--max-train", type=int, metavar="N",
+        help="train on a stratified random N of the training texts (embedding is the slow part)",
+    )
+    p.add_argument(
+        "--embedding-weight", type=float, metavar="W",
+        help="weight of the sentence-embedding block (default 0.25); 0 trains a lexical-only head "
+        "(VADER + TF-IDF) without computing embeddings",
+    )
     p.add_argument("--json", action="store_true", help="print the validation scores as JSON")
     p.set_defaults(func=run)
 
@@ -80,6 +89,10 @@ def run(args: argparse.Namespace) -> int:
 
     if not 0.05 <= args.val_fraction <= 0.5:
         raise CommandError("--val-fraction must be between 0.05 and 0.5")
+    if args.max_train is not None and args.max_train < 20:
+        raise CommandError("--max-train must be at least 20")
+    if args.embedding_weight is not None and not 0 <= args.embedding_weight <= 10:
+        raise CommandError("--embedding-weight must be between 0 and 10")
     data_path = Path(args.data).expanduser()
     if not data_path.exists():
         raise CommandError(f"{data_path}: no such file or folder")
@@ -115,7 +128,8 @@ def run(args: argparse.Namespace) -> int:
     for data in loaded:
         try:
             head_meta, head_arrays, scores = training.train_task(
-                data, meta, cache_dir=args.cache_dir, val_fraction=args.val_fraction
+                data, meta, cache_dir=args.cache_dir, val_fraction=args.val_fraction,
+                max_train=args.max_train, embedding_weight=args.embedding_weight,
             )
         except datasets.DataError as exc:
             raise CommandError(str(exc)) from None

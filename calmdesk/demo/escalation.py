@@ -57,7 +57,7 @@ def load(agents: dict[str, Agent], now: datetime, summary) -> None:
             "id", flat=True
         )
     )
-    after_assessment(inbound_ids, now)
+    after_assessment(inbound_ids, now, route=False)
     _habitual_claimant(agents)
     _broken_promise(agents, now)
     _hostile_shift(agents, now)

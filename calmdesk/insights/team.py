@@ -40,7 +40,7 @@ class Figure:
         if not self.tracked:
             return NOT_TRACKED
         if self.value is None:
-            return "no cases yet"
+            return "too few to tell" if self.denominator else "no cases yet"
         return f"{100 * self.value:.0f}%" if self.unit == "rate" else f"{self.value:.1f}"
 
 
@@ -108,33 +108,41 @@ def wellbeing_exposure(visible: QuerySet[Conversation], start: datetime, end: da
                   note="Most hostile conversations one agent handled in one shift.")
 
 
-def _recovery(name: str, key: str, label: str, unit: str, visible, start, end) -> Figure:
-    """Figures from calmdesk.insights.recovery (issue 7), when that module exists.
-
-    Wire: `recovery.<name>(visible, start, end)` returning an object with
-    numerator, denominator, value and (optionally) conversation_ids."""
+def _recovery_module():
     try:
-        module = importlib.import_module("calmdesk.insights.recovery")
+        return importlib.import_module("calmdesk.insights.recovery")
     except ModuleNotFoundError:
-        module = None
-    func = getattr(module, name, None)
-    if func is None:
-        return Figure(key, label, unit=unit, note="Recovery is measured by the follow-up area.")
-    try:
-        r = func(visible, start, end)
-    except TypeError:  # a different signature: show nothing rather than a wrong number
-        return Figure(key, label, unit=unit, note="Recovery figures are not connected yet.")
-    return Figure(key, label, True, getattr(r, "numerator", None), getattr(r, "denominator", None),
-                  getattr(r, "value", None), unit=unit, note=getattr(r, "note", ""),
-                  ids=list(getattr(r, "conversation_ids", []) or []))
+        return None
 
 
 def recovery_rate(visible, start, end) -> Figure:
-    return _recovery("recovery_rate", "recovery", "Recovery rate", "rate", visible, start, end)
+    """Share of difficult cases resolved in the period whose customer was recovered.
+
+    Reads calmdesk.insights.recovery.summary (issue 7): outcomes over known
+    ones, "too few to tell" below CALMDESK_RECOVERY_MIN_SAMPLE."""
+    module = _recovery_module()
+    if module is None or not hasattr(module, "summary"):
+        return Figure("recovery", "Recovery rate", note="Recovery is measured by the follow-up area.")
+    s = module.summary(start, end, conversations=visible)
+    rate = s.rate
+    return Figure("recovery", "Recovery rate", True, rate.hits, rate.n,
+                  rate.value if rate.enough else None,
+                  note=f"{rate.text()}; {s.unknown} cases with no outcome yet.",
+                  ids=[c.conversation_id for c in s.cases if c.outcome == module.NOT_RECOVERED])
 
 
 def csat_after_recovery(visible, start, end) -> Figure:
-    return _recovery("csat_after_recovery", "csat", "CSAT after recovery", "score", visible, start, end)
+    """Mean CSAT (1-5) of customers after a difficult case, against those who never had one.
+
+    Reads calmdesk.insights.recovery.csat_comparison (issue 7)."""
+    module = _recovery_module()
+    if module is None or not hasattr(module, "csat_comparison"):
+        return Figure("csat", "CSAT after recovery", unit="score",
+                      note="Surveys are measured by the follow-up area.")
+    c = module.csat_comparison(start, end, conversations=visible)
+    enough = c.after_n >= c.min_sample
+    return Figure("csat", "CSAT after recovery", True, None, c.after_n,
+                  c.after_mean if enough else None, unit="score", note=c.verdict)
 
 
 SERVICE_FIGURES = (sla_compliance, escalation_rate, promises_kept, recovery_rate,

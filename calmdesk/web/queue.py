@@ -51,12 +51,12 @@ LEVEL_RANK_EXPR = Case(
     default=Value(0),
     output_field=IntegerField(),
 )
-# Raised priority first (SLA at risk or breached, a broken promise: issue 6),
-# then hardest first: level, then difficulty, then who has waited longest.
+# Hardest first: level, then difficulty, then raised priority (SLA at risk or
+# breached, a broken promise: issue 6), then who has waited longest.
 PRIORITY = (
-    F("priority").desc(),
     F("level_rank").desc(),
     F("difficulty").desc(),
+    F("priority").desc(),
     F("last_inbound_at").asc(nulls_last=True),
     F("id").asc(),
 )

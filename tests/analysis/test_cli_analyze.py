@@ -184,3 +184,11 @@ def test_entry_point_subprocess(tmp_path: Path) -> None:
     )
     assert bad.returncode == 1
     assert "file not found" in bad.stderr
+
+
+def test_empty_stdin_is_no_text(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(sys, "stdin", io.StringIO(""))
+    assert main(["analyze"]) == 1
+    assert "no text given" in capsys.readouterr().err

@@ -17,7 +17,8 @@ WRITES = re.compile(r"\.(save|delete|bulk_create|bulk_update|get_or_create|updat
 
 def test_only_actions_write():
     offenders = []
-    for area in ("web", "api", "cli", "intake", "analysis", "playbook", "insights"):
+    # analysis/ and playbook/ import no Django at all (checked below), so they cannot write.
+    for area in ("web", "api", "cli", "intake", "insights", "services"):
         for path in (ROOT / area).rglob("*.py"):
             for n, line in enumerate(path.read_text().splitlines(), 1):
                 if WRITES.search(line) and "# not a db write" not in line:

@@ -31,12 +31,29 @@ def settle(conversation, now=None):
     )
 
 
-def conversation(*, team="orders", body="Where is my order?", level="calm", difficulty=10,
-                 evidence=None, name="Dana Whitfield", email="dana@example.com", hours_ago=1.0,
-                 **kw):
-    c = make_conversation(team=team, body=body, level=level, difficulty=difficulty,
-                          evidence=evidence or {}, name=name, email=email, hours_ago=hours_ago,
-                          **kw)
+def conversation(
+    *,
+    team="orders",
+    body="Where is my order?",
+    level="calm",
+    difficulty=10,
+    evidence=None,
+    name="Dana Whitfield",
+    email="dana@example.com",
+    hours_ago=1.0,
+    **kw,
+):
+    c = make_conversation(
+        team=team,
+        body=body,
+        level=level,
+        difficulty=difficulty,
+        evidence=evidence or {},
+        name=name,
+        email=email,
+        hours_ago=hours_ago,
+        **kw,
+    )
     return settle(c)
 
 

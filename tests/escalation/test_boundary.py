@@ -12,8 +12,10 @@ from calmdesk.playbook import load_policy
 from tests.escalation.conftest import ABUSE, ABUSIVE_BODY, conversation, customer_writes
 
 POLICY = load_policy()
-BOUNDARY_REPLY = ("Dana, I want to help, and I can do that best when we keep this conversation "
-                  "respectful. I'm checking your parcel now.")
+BOUNDARY_REPLY = (
+    "Dana, I want to help, and I can do that best when we keep this conversation "
+    "respectful. I'm checking your parcel now."
+)
 
 
 def _abusive(org):
@@ -37,8 +39,11 @@ def test_warning_then_final_warning_then_a_decision(org):
     w2 = AbuseWarning.objects.filter(conversation=c).latest("id")
     assert w2.stage == "final_warning" and w2.text == POLICY.boundary.final_warning_message
     assert not decision_needed(c)
-    do_reply(org.alex, c, "I want to resolve this, and I can only continue if our conversation "
-             "stays respectful.")
+    do_reply(
+        org.alex,
+        c,
+        "I want to resolve this, and I can only continue if our conversation stays respectful.",
+    )
     c = customer_writes(c, "You useless idiots!", level="hostile", difficulty=85, evidence=ABUSE)
     assert decision_needed(c)
     assert Notification.objects.filter(recipient=org.lee, kind="boundary.decision").exists()
@@ -51,15 +56,22 @@ def test_an_agent_cannot_block_a_lead_can(org, client):
     with pytest.raises(PermissionDenied):
         do_block(org.alex, c, "block", 24, "Repeated insults after a final warning")
     client.force_login(org.alex.user)
-    assert client.post(f"/escalation/c/{c.pk}/block/", {"kind": "block", "hours": "24",
-                       "reason": "Repeated insults"}).status_code == 403
+    assert (
+        client.post(
+            f"/escalation/c/{c.pk}/block/",
+            {"kind": "block", "hours": "24", "reason": "Repeated insults"},
+        ).status_code
+        == 403
+    )
     with pytest.raises(ValidationError):
         do_block(org.lee, c, "block", 5, "Repeated insults")  # not a duration the policy allows
     with pytest.raises(ValidationError):
         do_block(org.lee, c, "block", 24, "")  # a reason is required
     client.force_login(org.lee.user)
-    client.post(f"/escalation/c/{c.pk}/block/", {"kind": "block", "hours": "24",
-                "reason": "Repeated insults after a final warning"})
+    client.post(
+        f"/escalation/c/{c.pk}/block/",
+        {"kind": "block", "hours": "24", "reason": "Repeated insults after a final warning"},
+    )
     block = ContactBlock.objects.get()
     assert block.decided_by == org.lee and block.reason.startswith("Repeated insults")
     event = Event.objects.get(kind="boundary.blocked")
@@ -71,8 +83,9 @@ def test_an_agent_cannot_block_a_lead_can(org, client):
 def test_a_blocked_contacts_messages_are_stored_and_held_for_managers(org, client):
     c = _abusive(org)
     block = do_block(org.lee, c, "block", 24, "Threats to staff")
-    c = customer_writes(c, "Let me in, you useless idiots.", level="hostile", difficulty=85,
-                        evidence=ABUSE)
+    c = customer_writes(
+        c, "Let me in, you useless idiots.", level="hostile", difficulty=85, evidence=ABUSE
+    )
     assert Message.objects.filter(conversation=c, body="Let me in, you useless idiots.").exists()
     assert c.awaiting_reply is False and c.response_due_at is None  # held: nobody asked to answer
     assert Event.objects.filter(kind="boundary.message_held").exists()
@@ -107,8 +120,12 @@ def test_a_pause_expires_on_its_own(org):
 def test_swearing_at_a_situation_can_be_dismissed(org):
     from calmdesk.actions import do_dismiss_warning
 
-    c = conversation(body="This bloody parcel is late again.", level="tense", difficulty=40,
-                     evidence={"profanity": ["bloody"]})
+    c = conversation(
+        body="This bloody parcel is late again.",
+        level="tense",
+        difficulty=40,
+        evidence={"profanity": ["bloody"]},
+    )
     w = AbuseWarning.objects.get(conversation=c)
     do_dismiss_warning(org.alex, w, "swearing at the parcel, not at us")
     w.refresh_from_db()

@@ -72,8 +72,9 @@ def test_nobody_approves_their_own_offer(org, case):
 
 def test_a_habitual_claimant_gets_lower_limits_and_a_rule_requires_approval(org, case):
     for amount in (10, 12, 14):
-        do_compensation_outcome(org.alex, do_propose_compensation(org.alex, case, "voucher", amount),
-                                "accepted")
+        do_compensation_outcome(
+            org.alex, do_propose_compensation(org.alex, case, "voucher", amount), "accepted"
+        )
     verdict = judge(case.customer)
     assert verdict.habitual and "3 compensations" in verdict.reasons[0]
     comp = do_propose_compensation(org.alex, case, "voucher", 10)
@@ -88,8 +89,9 @@ def test_a_first_contact_is_a_genuine_grievance_with_reasons(org, case):
 
 
 def test_past_compensation_shows_on_the_customer_card_panel(client, org, case):
-    do_compensation_outcome(org.alex, do_propose_compensation(org.alex, case, "voucher", 10),
-                            "accepted")
+    do_compensation_outcome(
+        org.alex, do_propose_compensation(org.alex, case, "voucher", 10), "accepted"
+    )
     later = conversation(level="tense", difficulty=40, subject="Another order")
     client.force_login(org.alex.user)
     panel = client.get(f"/escalation/c/{later.pk}/panel/").content.decode()
@@ -100,8 +102,10 @@ def test_the_approval_page_decides(client, org, case):
     comp = do_propose_compensation(org.alex, case, "refund", 120)
     client.force_login(org.lee.user)
     assert "Needs a lead" in client.get("/escalation/approvals/").content.decode()
-    r = client.post(f"/escalation/compensation/{comp.pk}/decide/",
-                    {"decision": "approve", "reason": "ok", "next": "/escalation/approvals/"})
+    r = client.post(
+        f"/escalation/compensation/{comp.pk}/decide/",
+        {"decision": "approve", "reason": "ok", "next": "/escalation/approvals/"},
+    )
     assert r.status_code == 302 and r["Location"] == "/escalation/approvals/"
     comp.refresh_from_db()
     assert comp.state == "approved"

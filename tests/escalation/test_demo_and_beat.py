@@ -31,7 +31,7 @@ def test_the_sweep_is_in_the_beat_schedule():
     from django.conf import settings
 
     from calmdesk.celery_app import app
-    from calmdesk.jobs import PERIODIC
+    from calmdesk.jobs import PERIODIC  # fills beat_schedule
 
     entry = app.conf.beat_schedule["escalation-sweep"]
     assert entry["task"] == "calmdesk.escalation_sweep"
@@ -49,21 +49,32 @@ def test_a_beat_job_on_redis_marks_a_breach(org, settings):
     from celery.contrib.testing.worker import start_worker
     from django.utils import timezone
 
+    import calmdesk.jobs  # noqa: F401  (registers the tasks and fills beat_schedule)
     from calmdesk.celery_app import app
     from calmdesk.models import Conversation, Team
     from tests.web.conftest import make_conversation
 
     Team.objects.filter(pk=org.orders.pk).update(timezone="UTC")
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    app.conf.update(broker_url=REDIS_URL, task_always_eager=False,
-                    broker_connection_retry_on_startup=True)
+    app.conf.update(
+        broker_url=REDIS_URL, task_always_eager=False, broker_connection_retry_on_startup=True
+    )
     c = make_conversation(team="orders", level="hostile", difficulty=70, hours_ago=24 * 8)
     assert Conversation.objects.get(pk=c.pk).sla_state == "ok"
     spec = app.conf.beat_schedule["escalation-sweep"]
-    entry = ScheduleEntry(name="escalation-sweep", task=spec["task"],
-                          schedule=timedelta(seconds=spec["schedule"]), app=app)
-    with start_worker(app, pool="solo", perform_ping_check=False,
-                      queues=["within_5_seconds", "within_1_minute"], shutdown_timeout=30):
+    entry = ScheduleEntry(
+        name="escalation-sweep",
+        task=spec["task"],
+        schedule=timedelta(seconds=spec["schedule"]),
+        app=app,
+    )
+    with start_worker(
+        app,
+        pool="solo",
+        perform_ping_check=False,
+        queues=["within_5_seconds", "within_1_minute"],
+        shutdown_timeout=30,
+    ):
         app.send_task(entry.task, args=entry.args, kwargs=entry.kwargs)  # what beat does when due
         wait_until(lambda: Conversation.objects.filter(pk=c.pk, sla_state="breached").exists())
     c.refresh_from_db()

@@ -18,22 +18,43 @@ from calmdesk.actions.handoff import draft_brief
 from calmdesk.models import Event, Handoff, Notification
 from tests.escalation.conftest import conversation, customer_writes
 
-FIRST = ("My order #4411 was promised for Monday and it has not arrived. I need it for my "
-         "daughter's birthday on Saturday.")
-ANGRY = ("This is the THIRD time I'm writing. You people are useless. I want a refund TODAY or "
-         "I'm calling my lawyer.")
+FIRST = (
+    "My order #4411 was promised for Monday and it has not arrived. I need it for my "
+    "daughter's birthday on Saturday."
+)
+ANGRY = (
+    "This is the THIRD time I'm writing. You people are useless. I want a refund TODAY or "
+    "I'm calling my lawyer."
+)
 
 
 @pytest.fixture
 def dana(org):
-    c = conversation(body=FIRST, level="tense", difficulty=35, hours_ago=30,
-                     evidence={"complaint": ["has not arrived"]})
-    do_reply(org.alex, c, "Hi Dana, I understand order #4411 has not arrived as promised, and I "
-             "apologize. As I already told you, the courier is slow. I'll update you by Friday.",
-             at=timezone.now() - timedelta(hours=20))
-    c = customer_writes(c, ANGRY, level="hostile", difficulty=90,
-                        evidence={"insult": ["useless"], "legal_threat": ["calling my lawyer"],
-                                  "repeat_contact": ["THIRD time"]})
+    c = conversation(
+        body=FIRST,
+        level="tense",
+        difficulty=35,
+        hours_ago=30,
+        evidence={"complaint": ["has not arrived"]},
+    )
+    do_reply(
+        org.alex,
+        c,
+        "Hi Dana, I understand order #4411 has not arrived as promised, and I "
+        "apologize. As I already told you, the courier is slow. I'll update you by Friday.",
+        at=timezone.now() - timedelta(hours=20),
+    )
+    c = customer_writes(
+        c,
+        ANGRY,
+        level="hostile",
+        difficulty=90,
+        evidence={
+            "insult": ["useless"],
+            "legal_threat": ["calling my lawyer"],
+            "repeat_contact": ["THIRD time"],
+        },
+    )
     do_propose_compensation(org.alex, c, "voucher", 10, "goodwill")
     return c
 
@@ -43,7 +64,9 @@ def test_the_brief_has_every_part(dana):
     assert b.issue.startswith("Dana says") and "order has not arrived" in b.issue  # their words
     assert "refund" in b.wants
     assert any("repl" in t for t in b.tried)
-    assert any("update you by Friday" in p and "open" in p for p in b.promises)  # the ledger, with due
+    assert any(
+        "update you by Friday" in p and "open" in p for p in b.promises
+    )  # the ledger, with due
     assert any("voucher 10 EUR" in x for x in b.compensation)
     assert "tense" in b.trajectory and "hostile" in b.trajectory and "escalating" in b.trajectory
     avoid = " ".join(b.avoid)
@@ -51,8 +74,16 @@ def test_the_brief_has_every_part(dana):
     assert "legal" in avoid and "abuse" in avoid
     assert b.next_step
     text = b.to_text()
-    for title in ("Issue:", "Wants:", "Tried so far:", "Promises:", "Compensation:",
-                  "Emotional trajectory:", "Avoid saying:", "Next step:"):
+    for title in (
+        "Issue:",
+        "Wants:",
+        "Tried so far:",
+        "Promises:",
+        "Compensation:",
+        "Emotional trajectory:",
+        "Avoid saying:",
+        "Next step:",
+    ):
         assert title in text
 
 
@@ -60,8 +91,13 @@ def test_the_conversation_is_not_theirs_until_they_acknowledge(org, dana):
     from calmdesk.actions import do_assign
 
     do_assign(org.alex, dana, org.alex)
-    h = do_request_handoff(org.alex, dana, to_agent=org.lee, brief_text="Edited brief: call her.",
-                           reason="needs a lead")
+    h = do_request_handoff(
+        org.alex,
+        dana,
+        to_agent=org.lee,
+        brief_text="Edited brief: call her.",
+        reason="needs a lead",
+    )
     dana.refresh_from_db()
     assert dana.assignee == org.alex and h.state == "pending"
     assert h.brief_text == "Edited brief: call her." and h.brief["issue"]  # edited, draft kept
@@ -103,8 +139,10 @@ def test_hand_over_through_the_pages(client, org, dana):
     assert form.status_code == 200
     page = form.content.decode()
     assert "Emotional trajectory" in page and "Lee" in page or "lee" in page
-    r = client.post(f"/escalation/c/{dana.pk}/handoff/",
-                    {"to": f"agent:{org.lee.pk}", "brief": "Brief text", "continuity": "1"})
+    r = client.post(
+        f"/escalation/c/{dana.pk}/handoff/",
+        {"to": f"agent:{org.lee.pk}", "brief": "Brief text", "continuity": "1"},
+    )
     assert r.status_code == 302
     h = Handoff.objects.get(conversation=dana)
     client.force_login(org.lee.user)

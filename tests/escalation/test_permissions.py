@@ -14,7 +14,17 @@ from django.utils import timezone
 
 from calmdesk.web.escalation import urls as escalation_urls
 from tests.escalation.conftest import ABUSE, ABUSIVE_BODY, conversation
-from tests.web.test_permissions import FORBIDDEN, LOGIN, MISSING, MOVED, OK, PERSONAS, _outcome, _user, row
+from tests.web.test_permissions import (
+    FORBIDDEN,
+    LOGIN,
+    MISSING,
+    MOVED,
+    OK,
+    PERSONAS,
+    _outcome,
+    _user,
+    row,
+)
 
 URL_NAMES = [p.name for p in escalation_urls.urlpatterns]
 TEAM_PAGE = row(LOGIN, OK, MISSING, OK, OK, OK)
@@ -30,9 +40,19 @@ RULES = {
     "panel": ("get", "conversation", None, TEAM_PAGE),
     "escalate": ("post", "conversation", {"level": "lead", "reason": "help"}, TEAM_FORM),
     "deescalate": ("post", "conversation", {"reason": "done"}, SUPERVISOR_FORM),
-    "add_promise": ("post", "conversation", {"text": "Call back", "due": "2030-01-01T10:00"}, TEAM_FORM),
+    "add_promise": (
+        "post",
+        "conversation",
+        {"text": "Call back", "due": "2030-01-01T10:00"},
+        TEAM_FORM,
+    ),
     "propose": ("post", "conversation", {"kind": "voucher", "amount": "10"}, TEAM_FORM),
-    "block": ("post", "conversation", {"kind": "pause", "hours": "24", "reason": "abuse"}, SUPERVISOR_FORM),
+    "block": (
+        "post",
+        "conversation",
+        {"kind": "pause", "hours": "24", "reason": "abuse"},
+        SUPERVISOR_FORM,
+    ),
     "handoff": ("get", "conversation", None, TEAM_PAGE),
     "close_promise": ("post", "commitment", {"state": "kept"}, TEAM_FORM),
     "decide": ("post", "compensation", {"decision": "reject", "reason": "no"}, SUPERVISOR_FORM),
@@ -64,7 +84,9 @@ def _objects(org):
     c = conversation(body=ABUSIVE_BODY, level="hostile", difficulty=80, evidence=ABUSE)
     return {
         "conversation": c.pk,
-        "commitment": do_add_commitment(org.alex, c, "Call back", timezone.now() + timedelta(days=1)).pk,
+        "commitment": do_add_commitment(
+            org.alex, c, "Call back", timezone.now() + timedelta(days=1)
+        ).pk,
         "compensation": do_propose_compensation(org.alex, c, "refund", 120).pk,
         "warning": AbuseWarning.objects.get(conversation=c).pk,
         "block": do_block(org.lee, c, "pause", 24, "Insults to staff").pk,

@@ -20,22 +20,44 @@ SENT = datetime(2025, 3, 11, 14, 0, tzinfo=UTC)
 
 # (reply written by the project, team zone, expected (due, time words) per promise)
 CASES = [
-    ("Hi Dana, I'll update you by Thursday.", "America/New_York",
-     [(datetime(2025, 3, 13, 17, 0, tzinfo=NY), "Thursday")]),
-    ("You'll receive the refund within 5 days.", "Europe/London",
-     [(datetime(2025, 3, 16, 14, 0, tzinfo=LONDON), "within 5 days")]),
-    ("I'll call you at 3pm.", "America/New_York",
-     [(datetime(2025, 3, 11, 15, 0, tzinfo=NY), "3pm")]),
-    ("I'll call you at 3pm.", "Europe/London",  # 3pm London is still ahead at 14:00 UTC
-     [(datetime(2025, 3, 11, 15, 0, tzinfo=LONDON), "3pm")]),
-    ("I will email you tomorrow at 10am with the tracking number.", "Europe/London",
-     [(datetime(2025, 3, 12, 10, 0, tzinfo=LONDON), "tomorrow at 10am")]),
-    ("We will send a replacement by Friday 14 March. I'll check back with you next week.",
-     "Europe/London",
-     [(datetime(2025, 3, 14, 17, 0, tzinfo=LONDON), "Friday"),
-      (datetime(2025, 3, 21, 17, 0, tzinfo=LONDON), "next week")]),
-    ("I'll look into it.", "Europe/London",  # no time given: the SLA's next-response target
-     [(datetime(2025, 3, 12, 14, 0, tzinfo=LONDON), "")]),
+    (
+        "Hi Dana, I'll update you by Thursday.",
+        "America/New_York",
+        [(datetime(2025, 3, 13, 17, 0, tzinfo=NY), "Thursday")],
+    ),
+    (
+        "You'll receive the refund within 5 days.",
+        "Europe/London",
+        [(datetime(2025, 3, 16, 14, 0, tzinfo=LONDON), "within 5 days")],
+    ),
+    (
+        "I'll call you at 3pm.",
+        "America/New_York",
+        [(datetime(2025, 3, 11, 15, 0, tzinfo=NY), "3pm")],
+    ),
+    (
+        "I'll call you at 3pm.",
+        "Europe/London",  # 3pm London is still ahead at 14:00 UTC
+        [(datetime(2025, 3, 11, 15, 0, tzinfo=LONDON), "3pm")],
+    ),
+    (
+        "I will email you tomorrow at 10am with the tracking number.",
+        "Europe/London",
+        [(datetime(2025, 3, 12, 10, 0, tzinfo=LONDON), "tomorrow at 10am")],
+    ),
+    (
+        "We will send a replacement by Friday 14 March. I'll check back with you next week.",
+        "Europe/London",
+        [
+            (datetime(2025, 3, 14, 17, 0, tzinfo=LONDON), "Friday"),
+            (datetime(2025, 3, 21, 17, 0, tzinfo=LONDON), "next week"),
+        ],
+    ),
+    (
+        "I'll look into it.",
+        "Europe/London",  # no time given: the SLA's next-response target
+        [(datetime(2025, 3, 12, 14, 0, tzinfo=LONDON), "")],
+    ),
     ("Thanks for your patience. Could you send me a photo?", "Europe/London", []),
     ("If it does not arrive, we will refund you.", "Europe/London", []),
     ("I have sent the label yesterday.", "Europe/London", []),
@@ -83,15 +105,20 @@ def test_replies_fill_the_ledger_and_the_sweep_reminds_then_breaks(org):
 
 
 def test_broken_promise_shows_on_conversation_customer_and_manager_view(client, org):
+    from django.utils import timezone
+
     from calmdesk.actions import do_add_commitment
     from calmdesk.actions.escalation import do_sweep
     from calmdesk.models import Commitment
-    from django.utils import timezone
     from tests.escalation.conftest import conversation
 
     c = conversation(level="tense", difficulty=40)
-    row = do_add_commitment(org.alex, c, "Call Dana back with the courier's answer",
-                            timezone.now() + timedelta(minutes=5))
+    row = do_add_commitment(
+        org.alex,
+        c,
+        "Call Dana back with the courier's answer",
+        timezone.now() + timedelta(minutes=5),
+    )
     assert row.source == "manual"
     with time_machine.travel(timezone.now() + timedelta(minutes=10)):
         do_sweep()
@@ -108,12 +135,18 @@ def test_broken_promise_shows_on_conversation_customer_and_manager_view(client, 
 
 
 def test_imported_history_does_not_create_stale_promises(org):
+    from django.utils import timezone
+
     from calmdesk.actions import do_reply
     from calmdesk.models import Commitment
-    from django.utils import timezone
     from tests.escalation.conftest import conversation
 
     c = conversation(level="calm", difficulty=10, hours_ago=100)
-    do_reply(org.alex, c, "I'll call you within the hour.", at=timezone.now() - timedelta(hours=90),
-             deliver=False)
+    do_reply(
+        org.alex,
+        c,
+        "I'll call you within the hour.",
+        at=timezone.now() - timedelta(hours=90),
+        deliver=False,
+    )
     assert not Commitment.objects.exists()

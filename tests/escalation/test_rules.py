@@ -15,7 +15,9 @@ def test_difficulty_over_the_threshold_goes_to_a_lead(org):
     c = conversation(level="hostile", difficulty=90)
     assert c.escalation_level == "lead"
     assert c.escalation_reason == "difficulty over 85"
-    assert Notification.objects.filter(recipient=org.lee, kind="escalation", conversation=c).exists()
+    assert Notification.objects.filter(
+        recipient=org.lee, kind="escalation", conversation=c
+    ).exists()
     assert not Notification.objects.filter(recipient=org.morgan, kind="escalation").exists()
 
 
@@ -27,8 +29,10 @@ def test_difficulty_just_under_the_threshold_does_not(org):
     ("kind", "phrase"), [("legal_threat", "my lawyer"), ("chargeback_threat", "a chargeback")]
 )
 def test_legal_or_chargeback_threat_goes_to_a_manager(org, kind, phrase):
-    body = f"I'm calling {phrase} if this is not fixed." if kind == "legal_threat" else (
-        f"I will file {phrase} with my bank."
+    body = (
+        f"I'm calling {phrase} if this is not fixed."
+        if kind == "legal_threat"
+        else (f"I will file {phrase} with my bank.")
     )
     c = conversation(body=body, level="difficult", difficulty=60, evidence={kind: [phrase]})
     assert c.escalation_level == "manager"
@@ -40,20 +44,30 @@ def test_legal_or_chargeback_threat_goes_to_a_manager(org, kind, phrase):
 
 def test_asking_for_someone_senior_when_upset_goes_to_a_lead(org):
     body = "I want to speak to a manager right now."
-    c = conversation(body=body, level="difficult", difficulty=60,
-                     evidence={"escalation_request": ["speak to a manager"]})
+    c = conversation(
+        body=body,
+        level="difficult",
+        difficulty=60,
+        evidence={"escalation_request": ["speak to a manager"]},
+    )
     assert c.escalation_level == "lead" and c.escalation_reason == "asked for someone senior"
 
 
 def test_asking_for_someone_senior_calmly_gets_guidance_not_escalation(client, org):
     body = "Could I speak to a manager please?"
-    c = conversation(body=body, level="tense", difficulty=30,
-                     evidence={"escalation_request": ["speak to a manager"]})
+    c = conversation(
+        body=body,
+        level="tense",
+        difficulty=30,
+        evidence={"escalation_request": ["speak to a manager"]},
+    )
     assert c.escalation_level == "none"
     client.force_login(org.alex.user)
     panel = client.get(f"/escalation/c/{c.pk}/panel/").content.decode()
     assert "They asked for someone senior" in panel
-    assert "I am able to resolve this for you myself" in panel  # the policy's drafts.escalation_request
+    assert (
+        "I am able to resolve this for you myself" in panel
+    )  # the policy's drafts.escalation_request
 
 
 def test_the_third_contact_about_the_same_issue_goes_to_a_lead(org):
@@ -67,8 +81,9 @@ def test_the_third_contact_about_the_same_issue_goes_to_a_lead(org):
 
 def test_the_customers_own_count_makes_it_a_third_contact(org):
     body = "This is the THIRD time I'm writing about this."
-    c = conversation(body=body, level="tense", difficulty=40,
-                     evidence={"repeat_contact": ["THIRD time"]})
+    c = conversation(
+        body=body, level="tense", difficulty=40, evidence={"repeat_contact": ["THIRD time"]}
+    )
     assert c.escalation_level == "lead" and "third contact" in c.escalation_reason
 
 
@@ -85,13 +100,21 @@ def test_an_upset_vip_goes_to_a_lead(org):
 def test_the_ladder_only_goes_up_and_each_rung_is_recorded(org):
     c = conversation(level="hostile", difficulty=90)
     assert c.escalation_level == "lead"
-    c = customer_writes(c, "My lawyer will hear about this.", level="hostile", difficulty=90,
-                        evidence={"legal_threat": ["My lawyer"]})
+    c = customer_writes(
+        c,
+        "My lawyer will hear about this.",
+        level="hostile",
+        difficulty=90,
+        evidence={"legal_threat": ["My lawyer"]},
+    )
     assert c.escalation_level == "manager"
     c = customer_writes(c, "Hello?", level="hostile", difficulty=95)
     assert c.escalation_level == "manager"
-    assert list(Escalation.objects.filter(conversation=c).order_by("id").values_list("level", flat=True)) == [
-        "lead", "manager",
+    assert list(
+        Escalation.objects.filter(conversation=c).order_by("id").values_list("level", flat=True)
+    ) == [
+        "lead",
+        "manager",
     ]
     settle(c)  # running the hook again changes nothing
     assert Escalation.objects.filter(conversation=c).count() == 2
@@ -108,8 +131,9 @@ def test_resolving_de_escalates(org):
     assert Event.objects.filter(conversation=c, kind="conversation.deescalated").exists()
 
 
-def test_escalation_alerts_by_email_and_slack_compatible_webhook(org, settings, monkeypatch,
-                                                               django_capture_on_commit_callbacks):
+def test_escalation_alerts_by_email_and_slack_compatible_webhook(
+    org, settings, monkeypatch, django_capture_on_commit_callbacks
+):
     settings.CALMDESK_SLACK_WEBHOOK_URL = "https://hooks.example.com/T000/B000"
     sent = []
 

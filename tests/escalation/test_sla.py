@@ -53,7 +53,10 @@ def test_holidays_are_skipped():
 
 
 def test_the_same_instant_means_different_hours_in_different_time_zones():
-    london, new_york = policy_calendar(POLICY, "Europe/London"), policy_calendar(POLICY, "America/New_York")
+    london, new_york = (
+        policy_calendar(POLICY, "Europe/London"),
+        policy_calendar(POLICY, "America/New_York"),
+    )
     moment = datetime(2025, 3, 12, 16, 0, tzinfo=UTC)  # 16:00 London, 12:00 New York
     assert add_business_minutes(moment, 120, london) == at(2025, 3, 13, 10, 0)
     assert add_business_minutes(moment, 120, new_york) == at(2025, 3, 12, 14, 0, tz=NEW_YORK)

@@ -18,8 +18,13 @@ THRESHOLD = load_policy().wellbeing.hostile_per_shift
 
 def _handle_hostile(agent, n, start=0):
     for i in range(start, start + n):
-        c = conversation(level="hostile", difficulty=70, name=f"Customer {i}",
-                         email=f"c{i}@example.com", subject=f"Case {i}")
+        c = conversation(
+            level="hostile",
+            difficulty=70,
+            name=f"Customer {i}",
+            email=f"c{i}@example.com",
+            subject=f"Case {i}",
+        )
         do_reply(agent, c, "Hi, I apologize for this. I am on it now.")
 
 

@@ -112,12 +112,20 @@ def test_agent_answers_the_hostile_conversation(tab, transactional_db):
     alex = tab()
     page = alex.login("alex")
 
-    first = page.locator("[data-row]").first
-    expect(first).to_contain_text("Dana Whitfield")
-    expect(first).to_contain_text("Hostile")
+    # Hardest first: the hostile conversations lead the queue (an SLA at risk,
+    # issue 6, may put another hostile one before Dana's).
+    rows = page.locator("[data-row]")
+    expect(rows.first).to_contain_text("Hostile")
+    hostile = page.locator("[data-row]:has(.badge-hostile)")
+    ids = rows.evaluate_all("els => els.map(e => e.id)")
+    hostile_ids = hostile.evaluate_all("els => els.map(e => e.id)")
+    assert ids[: len(hostile_ids)] == hostile_ids, "hostile conversations come first"
+    assert f"row-{dana.pk}" in hostile_ids
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "inbox.png"), full_page=True)
 
+    first = page.locator(f"#row-{dana.pk}")
+    expect(first).to_contain_text("Dana Whitfield")
     first.click()
     page.wait_for_url(f"**/c/{dana.pk}/")
     marks = page.locator(".msg-in mark.ev")
@@ -164,7 +172,7 @@ def test_new_messages_appear_without_a_reload(tab, transactional_db):
         subject="Where is everyone?",
     )
     expect(page.locator(f"#row-{late.pk}")).to_be_visible(timeout=25_000)
-    expect(page.locator("[data-row]").first).to_contain_text("Late Lorna")
+    expect(page.locator(f"#row-{late.pk}")).to_contain_text("Late Lorna")
     assert page.evaluate("() => window.__marker") == marker  # polled in place, not reloaded
 
 

@@ -269,7 +269,10 @@ class LearnedBackend:
         if not texts:
             return []
         texts = [t[:MAX_CHARS] for t in texts]
-        emb = self.featurizer.embed(texts)
+        if any(h.weights["emb"] for h in self.heads.values()):
+            emb = self.featurizer.embed(texts)
+        else:  # every head is lexical-only: skip the embedding model
+            emb = np.zeros((len(texts), 384), dtype=np.float32)
         lex = self.featurizer.lexical(texts)
         counts = self.featurizer.counts(texts)
         n = len(texts)
