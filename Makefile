@@ -29,6 +29,8 @@ $(VENV)/.installed-full: pyproject.toml | $(BIN)/python
 install: $(VENV)/.installed-core
 install-full: $(VENV)/.installed-full
 
+# The demo keeps outgoing email in $(CALMDESK_DATA_DIR)/sent-email instead of printing it.
+demo: export CALMDESK_EMAIL_BACKEND ?= file
 demo: $(VENV)/.installed-core
 	$(BIN)/calmdesk migrate
 	$(BIN)/calmdesk demo
@@ -43,6 +45,8 @@ bench: $(VENV)/.installed-full
 	$(BIN)/python bench/analysis.py --data $(DATA)
 	$(BIN)/python bench/coach.py
 	$(BIN)/python bench/intake.py
+	$(BIN)/python bench/root_causes.py --data $(DATA)
+	$(BIN)/python bench/inbox.py
 
 lint: $(VENV)/.installed-full
 	$(BIN)/ruff check .

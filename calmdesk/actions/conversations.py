@@ -120,7 +120,11 @@ def do_assign(
 
 
 @transaction.atomic
-def do_set_status(actor: Agent | None, conversation: Conversation, status: str) -> Conversation:
+def do_set_status(
+    actor: Agent | None, conversation: Conversation, status: str, *, at: datetime | None = None
+) -> Conversation:
+    """Change the status. `at` records history (an import, the demo): the
+    resolution is dated then, and no follow-up is planned for it."""
     if status not in Status.values:
         raise ValidationError(f"Unknown status {status!r}.")
     if conversation.status == status:
@@ -129,7 +133,7 @@ def do_set_status(actor: Agent | None, conversation: Conversation, status: str) 
     conversation.status = status
     fields = ["status", "updated_at"]
     if status in (Status.RESOLVED, Status.CLOSED):
-        conversation.resolved_at = timezone.now()
+        conversation.resolved_at = at or timezone.now()
         conversation.awaiting_reply = False
         fields += ["resolved_at", "awaiting_reply"]
     conversation.save(update_fields=fields)
@@ -143,7 +147,7 @@ def do_set_status(actor: Agent | None, conversation: Conversation, status: str) 
     from calmdesk.actions.escalation import on_status  # issue 6: de-escalate, SLA
 
     on_status(actor, conversation)
-    if status in (Status.RESOLVED, Status.CLOSED):
+    if status in (Status.RESOLVED, Status.CLOSED) and at is None:
         from calmdesk.actions.followup import do_plan_follow_up  # issue 7; idempotent
 
         transaction.on_commit(lambda: do_plan_follow_up(conversation))

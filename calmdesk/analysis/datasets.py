@@ -31,7 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from calmdesk.analysis.types import EMOTIONS, SENTIMENT_LABELS
+from calmdesk.analysis.types import EMOTIONS
 
 TASKS = ("sentiment", "emotion", "abuse")
 FORMATS = ("auto", "csv", "tsv", "tweeteval", "goemotions", "shared")

@@ -74,12 +74,11 @@ def embed(texts: Sequence[str], embedder: str, cache_dir: str | Path | None, log
 
     texts = [t[: L.MAX_CHARS] for t in texts]
     path = cache_path(texts, embedder, cache_dir)
-    if path is not None:
-        if path.is_file():
-            arr = np.load(path)
-            if arr.shape == (len(texts), 384):
-                log(f"  embeddings: {len(texts):,} texts from cache {path}")
-                return arr.astype(np.float32)
+    if path is not None and path.is_file():
+        arr = np.load(path)
+        if arr.shape == (len(texts), 384):
+            log(f"  embeddings: {len(texts):,} texts from cache {path}")
+            return arr.astype(np.float32)
     enc = get_embedder(embedder)
     t0 = time.perf_counter()
     out = np.zeros((len(texts), 384), dtype=np.float32)

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 
 from django.db import transaction
 
-from calmdesk.actions import do_assess_messages, do_reply, receive
+from calmdesk.actions import do_assess_messages, do_reply, do_set_status, receive
 from calmdesk.intake.types import Inbound, InboundCustomer
 from calmdesk.models import Agent, Conversation, RootCause
 
@@ -87,6 +87,7 @@ def load(agents: dict[str, Agent], now: datetime, summary) -> None:
                 conversations.append((result.conversation_id, team))
     do_assess_messages(new_messages)
     _replies(agents, conversations, rng)
+    _close_history(agents, conversations, now)
     _insights(agents, now)
     summary.notes.append(
         "Insights: /insights/ shows 12 weeks of causes, a delivery fix with its before/after verdict, "
@@ -106,6 +107,18 @@ def _replies(agents: dict[str, Agent], conversations: list[tuple[int, str]], rng
         text = rng.choice(REPLIES).format(name=(c.customer.name or "there").split()[0])
         with transaction.atomic():
             do_reply(agent, c, text, at=c.last_inbound_at + timedelta(hours=2), deliver=False)
+
+
+def _close_history(agents: dict[str, Agent], conversations: list[tuple[int, str]], now: datetime) -> None:
+    """History is history: cases older than five days were closed back then
+    (dated, so no follow-up is planned), which keeps the inbox to this week."""
+    by_team = {"orders": agents.get("alex"), "billing": agents.get("sam")}
+    rows = Conversation.objects.filter(
+        pk__in=[pk for pk, _ in conversations], last_inbound_at__lt=now - timedelta(days=5)
+    ).select_related("team")
+    for c in rows:
+        with transaction.atomic():
+            do_set_status(by_team.get(c.team.slug), c, "closed", at=c.last_inbound_at + timedelta(days=1))
 
 
 def _insights(agents: dict[str, Agent], now: datetime) -> None:

@@ -37,7 +37,7 @@ S = dict  # a scenario
 SCENARIOS = [
     # --- Orders & Delivery: hostile and difficult first -----------------------
     S(team="orders", channel="email", customer=dict(name="Dana Whitfield", email="dana.whitfield@example.com"),
-      subject="Order #4411 STILL not here", ago=30, gap=20, turns=[
+      subject="Order #4411 STILL not here", ago=50, gap=22, turns=[
         ("in", "My order #4411 was promised for Monday and it has not arrived. I need it for my daughter's birthday on Saturday."),
         ("out", "Hi Dana, I understand order #4411 has not arrived as promised, and I apologize for the worry. I've asked the courier for a trace and will update you by tomorrow noon. Alex"),
         ("in", "This is the THIRD time I'm writing. You people are useless and incompetent. Cancel my account or I post this everywhere and leave a one-star review!!! I want a refund TODAY."),

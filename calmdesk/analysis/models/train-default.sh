@@ -5,15 +5,14 @@
 #
 #   sh calmdesk/analysis/models/train-default.sh [DATA] [OUT]
 #
-# Embeddings are cached in $CALMDESK_EMBED_CACHE (default /tmp/calmdesk-emb/prod)
-# so a second run skips them.
+# The shipped heads are lexical-only (--embedding-weight 0: VADER + hashed
+# TF-IDF), so no embeddings are computed and it runs in a few minutes.
 set -eu
 DATA=${1:-../shared/data}
 OUT=${2:-calmdesk/analysis/models/default.npz}
-CACHE=${CALMDESK_EMBED_CACHE:-/tmp/calmdesk-emb/prod}
 NEW="$OUT.new.npz"
 rm -f "$NEW"
-calmdesk train --task abuse --data "$DATA" --out "$NEW" --base none --cache-dir "$CACHE"
+calmdesk train --task abuse --data "$DATA" --out "$NEW" --base none --embedding-weight 0
 calmdesk train --task sentiment --data "$DATA" --out "$NEW" --embedding-weight 0
 calmdesk train --task emotion --data "$DATA" --out "$NEW" --embedding-weight 0
 mv "$NEW" "$OUT"
