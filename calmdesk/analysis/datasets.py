@@ -122,7 +122,7 @@ class TaskData:
     train: Split
     val: Split | None
     description: str
-    # Extra validation sets, reported but not used for fitting: name -> (split, label kind)
+    # Extra validation sets, reported but not used for fitting: name -> split
     extra_val: dict[str, Split] = field(default_factory=dict)
     # Names of the parts of train, in order, for per-source validation reports.
     sources: list[tuple[str, int]] = field(default_factory=list)

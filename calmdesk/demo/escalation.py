@@ -112,8 +112,8 @@ def _hostile_shift(agents: dict[str, Agent], now: datetime) -> None:
             Inbound(
                 channel="chat",
                 body=text,
-                external_id=f"demo-shift-{i}",
-                thread_id=f"demo-shift-{i}",
+                external_id=f"escalation-demo-{i}",
+                thread_id=f"escalation-demo-{i}",
                 customer=InboundCustomer(name=name, email=f"{name.split()[0].lower()}@example.net"),
                 subject="Billing complaint",
                 sent_at=at,

@@ -37,6 +37,12 @@ class Level(models.TextChoices):
 
 
 LEVEL_RANK = {Level.CALM: 0, Level.TENSE: 1, Level.DIFFICULT: 2, Level.HOSTILE: 3}
+# The same ranking as a database expression (the inbox orders by it, and an index matches it).
+LEVEL_RANK_EXPR = models.Case(
+    *[models.When(level=level, then=models.Value(rank)) for level, rank in LEVEL_RANK.items()],
+    default=models.Value(0),
+    output_field=models.IntegerField(),
+)
 
 
 class Direction(models.TextChoices):

@@ -1,7 +1,17 @@
 from django.db import models
+from django.db.models import F
 
-from calmdesk.models.choices import Channel, Level, Status
+from calmdesk.models.choices import LEVEL_RANK_EXPR, Channel, Level, Status
 from calmdesk.models.sla import EscalationLevel, SlaState
+
+QUEUE_ORDER = (
+    F("status"),
+    LEVEL_RANK_EXPR.desc(),
+    F("priority").desc(),
+    F("difficulty").desc(),
+    F("last_inbound_at").asc(),
+    F("id").asc(),
+)
 
 
 class Conversation(models.Model):
@@ -71,6 +81,9 @@ class Conversation(models.Model):
             models.Index(fields=["status", "-difficulty"], name="conv_status_diff"),
             models.Index(fields=["customer", "-created_at"], name="conv_customer_created"),
             models.Index(fields=["channel", "thread_key"], name="conv_channel_thread"),
+            # The inbox order (calmdesk/web/queue.py PRIORITY), for all teams and per team.
+            models.Index(*QUEUE_ORDER, name="conv_queue_order"),
+            models.Index(F("team"), *QUEUE_ORDER, name="conv_team_queue_order"),
         ]
 
     def __str__(self) -> str:

@@ -11,17 +11,13 @@ from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
 from django.db.models import (
-    Case,
     Count,
     Exists,
     F,
-    IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
-    Value,
-    When,
 )
 from django.db.models.functions import Substr
 from django.utils import timezone
@@ -39,24 +35,20 @@ from calmdesk.models import (
     Status,
     Team,
 )
-from calmdesk.models.choices import LEVEL_RANK
+from calmdesk.models.choices import LEVEL_RANK, LEVEL_RANK_EXPR
 from calmdesk.playbook.sla import time_left
 
 PAGE_SIZE = 50
 ALL = "all"  # status=all: every status (the default is open)
 FACETS = ("status", "channel", "level", "team", "assignee", "location")
 
-LEVEL_RANK_EXPR = Case(
-    *[When(level=level, then=Value(rank)) for level, rank in LEVEL_RANK.items()],
-    default=Value(0),
-    output_field=IntegerField(),
-)
-# Hardest first: level, then difficulty, then raised priority (SLA at risk or
-# breached, a broken promise: issue 6), then who has waited longest.
+# Hardest first: level; within a level, raised priority (SLA at risk or
+# breached, a broken promise: issue 6), then difficulty, then who has waited
+# longest. Conversation.Meta has the matching index (conv_queue_order).
 PRIORITY = (
     F("level_rank").desc(),
-    F("difficulty").desc(),
     F("priority").desc(),
+    F("difficulty").desc(),
     F("last_inbound_at").asc(nulls_last=True),
     F("id").asc(),
 )
