@@ -13,7 +13,13 @@ from calmdesk.actions.compensation import (
     do_decide_compensation,
     do_propose_compensation,
 )
-from calmdesk.actions.conversations import do_add_note, do_assign, do_reply, do_set_status
+from calmdesk.actions.conversations import (
+    do_add_note,
+    do_assign,
+    do_reply,
+    do_set_framework_step,
+    do_set_status,
+)
 from calmdesk.actions.delivery import DeliveryError, do_deliver_reply
 from calmdesk.actions.escalation import do_deescalate, do_escalate, do_sweep
 from calmdesk.actions.events import EventKind, log_event
@@ -104,6 +110,7 @@ __all__ = [
     "notify",
     "do_merge_customers",
     "do_reply",
+    "do_set_framework_step",
     "do_set_status",
     "log_event",
     "normalize_email",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -30,11 +31,16 @@ def do_reply(
     *,
     at: datetime | None = None,
     deliver: bool = True,
+    coach_result: Any = None,
+    override: bool = False,
 ) -> Message:
     """Record a reply to the customer and queue its delivery (after commit).
 
     `at` and `deliver=False` are for importing history (the demo, migrations
     from another desk): the reply is recorded as sent then, not delivered.
+    `coach_result` (a playbook CoachResult or its to_dict()) with
+    `override=True`: the agent sent it despite blocking findings; the
+    override goes to the audit log with the findings it overrode.
     """
     body = _check_body(body)
     now = at or timezone.now()
@@ -58,6 +64,16 @@ def do_reply(
         fields.append("assignee")
     conversation.save(update_fields=fields)
     log_event(EventKind.REPLY_SENT, actor=agent, conversation=conversation, message=message.pk)
+    blocking = _blocking(coach_result)
+    if override and blocking:
+        log_event(
+            EventKind.COACH_OVERRIDE,
+            actor=agent,
+            conversation=conversation,
+            message=message.pk,
+            score=_coach_dict(coach_result).get("score"),
+            findings=blocking,
+        )
     from calmdesk.actions.escalation import on_reply  # issue 6: promises, boundary, SLA
 
     on_reply(message)
@@ -73,6 +89,21 @@ def do_reply(
             pass  # e.g. no address: recorded as failed by the delivery job, shown to the agent
         transaction.on_commit(lambda: queue_delivery(message.pk))
     return message
+
+
+def _coach_dict(result: Any) -> dict:
+    if result is None:
+        return {}
+    return result if isinstance(result, dict) else result.to_dict()
+
+
+def _blocking(result: Any) -> list[dict]:
+    """The blocking findings of a coach verdict, as the audit log keeps them."""
+    return [
+        {k: f.get(k) for k in ("kind", "rule", "text", "start", "end")}
+        for f in _coach_dict(result).get("findings", [])
+        if f.get("severity") == "blocking"
+    ]
 
 
 @transaction.atomic
@@ -151,4 +182,27 @@ def do_set_status(
         from calmdesk.actions.followup import do_plan_follow_up  # issue 7; idempotent
 
         transaction.on_commit(lambda: do_plan_follow_up(conversation))
+    return conversation
+
+
+@transaction.atomic
+def do_set_framework_step(actor: Agent, conversation: Conversation, step: int) -> Conversation:
+    """Set the framework step by hand (1-6, in the policy's order), or 0 to let
+    the playbook infer it again from the replies (issue 5)."""
+    from calmdesk.playbook import STEP_KEYS
+
+    if not isinstance(step, int) or not 0 <= step <= len(STEP_KEYS):
+        raise ValidationError(f"Unknown framework step {step!r}.")
+    if conversation.framework_step == step:
+        return conversation
+    before = {"framework_step": conversation.framework_step}
+    conversation.framework_step = step
+    conversation.save(update_fields=["framework_step", "updated_at"])
+    log_event(
+        EventKind.FRAMEWORK_STEP_SET,
+        actor=actor,
+        conversation=conversation,
+        before=before,
+        after={"framework_step": step, "step": STEP_KEYS[step - 1] if step else None},
+    )
     return conversation

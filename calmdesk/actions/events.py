@@ -15,6 +15,8 @@ class EventKind(StrEnum):
     REPLY_DELIVERED = "reply.delivered"
     REPLY_FAILED = "reply.failed"
     NOTE_ADDED = "conversation.note_added"
+    COACH_OVERRIDE = "reply.coach_override"  # sent despite blocking findings (issue 5)
+    FRAMEWORK_STEP_SET = "conversation.framework_step_set"  # agent's step override (issue 5)
     CONVERSATION_CREATED = "conversation.created"
     CONVERSATION_ASSIGNED = "conversation.assigned"
     CONVERSATION_STATUS = "conversation.status_changed"

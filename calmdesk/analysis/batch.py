@@ -12,7 +12,9 @@ are calm. Here a whole batch goes through each step together:
 4. texts the rules must read go through engine._judge, exactly as assess
    sends them; the rest (no cue word, no capitals, no !!) are calm by
    construction, and their Assessment is built from the sentiment alone,
-   with the same arithmetic as the full path.
+   with the same arithmetic as the full path. A text whose only cues are
+   two-word ones ("tomorrow" ... "need") has those patterns tried first:
+   when none matches, the rules would find nothing, so it is calm too.
 
 Every result equals engine._assess for the same text (tests/analysis
 compares the two on hundreds of varied texts).
@@ -102,13 +104,10 @@ def _assess_short(texts: list[str], context: Mapping[str, Any] | None) -> list[A
         calm = list(map(GATE_WORDS.isdisjoint, words))
         for k in compress(range(n), calm):
             t = texts[k]
-            if (
-                n_caps[k] >= 2
-                or PUNCT_RUN_RE.search(t)
-                or t.isupper()
-                or (not engine.PAIR_GATES.isdisjoint(words[k]) and engine._pair_present(words[k]))
-            ):
+            if n_caps[k] >= 2 or PUNCT_RUN_RE.search(t) or t.isupper():
                 calm[k] = False
+            elif not engine.PAIR_GATES.isdisjoint(words[k]) and engine._pair_present(words[k]):
+                calm[k] = None  # only two-word cues: see first whether their patterns match
     out: list[Assessment] = []
     append = out.append
     conf_of: dict[tuple[float, int], float] = {}
@@ -116,14 +115,19 @@ def _assess_short(texts: list[str], context: Mapping[str, Any] | None) -> list[A
     for k, t in enumerate(texts):
         lang = en if english[k] else language.detect(t, words[k])
         toks = sc.toks[k]
-        if not lang.readable or not calm[k]:
+        quiet, doc = calm[k], None
+        if quiet is None and lang.readable:
             doc = Doc(t, lows[k], words[k], len(toks), False, sc.elongated[k], n_caps[k])
+            quiet = _pairs_quiet(doc)
+        if not lang.readable or not quiet:
+            if doc is None:
+                doc = Doc(t, lows[k], words[k], len(toks), False, sc.elongated[k], n_caps[k])
             if not lang.readable:
                 append(engine._unreadable(doc, lang, context, prior, ENGINE))
             else:
                 pol, lab = sc.polarity[k], sc.label[k]
                 judged = engine._judge(
-                    doc, lang, toks, pol, lab, context, prior, None, ENGINE, not calm[k]
+                    doc, lang, toks, pol, lab, context, prior, None, ENGINE, True
                 )
                 append(judged)
             continue
@@ -162,6 +166,28 @@ def _assess_short(texts: list[str], context: Mapping[str, Any] | None) -> list[A
             )
         )
     return out
+
+
+def _pairs_quiet(doc: Doc) -> bool:
+    """Do none of the two-word cues and emotion phrases that `doc` opens match?
+
+    Called only for texts with no single cue word, no capitals, no !! and no
+    context: then these cues are all the rules could find (no abuse, no
+    shouting, no emotion word), so if none matches, the rules find nothing
+    and the text is calm, exactly as the full path would say.
+    """
+    words, low = doc.words, doc.low
+    if "*" in low or "$" in low:  # ("＊" folds to "*") signals.detect looks for masked abuse
+        return False
+    for word in words & signals.ALL_GATES:
+        for _, cue in signals.CUE_INDEX[word]:
+            if (not cue.need or cue.need & words) and signals._run_cues(doc, [cue]):
+                return False
+    for word in words & emotion_rules.PHRASE_INDEX.keys():
+        for _, pattern, _, need in emotion_rules.PHRASE_INDEX[word]:
+            if (not need or need & words) and pattern.search(low):
+                return False
+    return True
 
 
 # --- sentiment for many texts: extract + score_features, batched ------------

@@ -175,9 +175,10 @@ def find_words(
         found = 0
         while pos != -1 and found < limit:
             end = pos + size
-            if (pos == 0 or not _is_word_char(low[pos - 1])) and (
-                end >= n or not _is_word_char(low[end])
-            ):
+            # whole word: no letter, digit, "_" or "'" on either side (_is_word_char, inlined)
+            before = low[pos - 1] if pos else " "
+            after = low[end] if end < n else " "
+            if not (before.isalnum() or before in "_'" or after.isalnum() or after in "_'"):
                 out.append((pos, end, word))
                 found += 1
             pos = low.find(word, pos + 1)

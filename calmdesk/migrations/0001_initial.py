@@ -96,7 +96,7 @@ class Migration(migrations.Migration):
                 ('peak_difficulty', models.PositiveSmallIntegerField(default=0)),
                 ('level', models.CharField(choices=[('calm', 'Calm'), ('tense', 'Tense'), ('difficult', 'Difficult'), ('hostile', 'Hostile')], default='calm', max_length=16)),
                 ('top_reason', models.CharField(blank=True, max_length=300)),
-                ('framework_step', models.PositiveSmallIntegerField(default=1)),
+                ('framework_step', models.PositiveSmallIntegerField(default=0)),
                 ('awaiting_reply', models.BooleanField(default=True)),
                 ('rating', models.PositiveSmallIntegerField(blank=True, null=True)),
                 ('created_at', models.DateTimeField(auto_now_add=True)),

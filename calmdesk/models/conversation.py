@@ -49,7 +49,8 @@ class Conversation(models.Model):
     peak_difficulty = models.PositiveSmallIntegerField(default=0)
     level = models.CharField(max_length=16, choices=Level.choices, default=Level.CALM)
     top_reason = models.CharField(max_length=300, blank=True)
-    framework_step = models.PositiveSmallIntegerField(default=1)
+    # The agent's framework step override (issue 5): 1-6 in the policy's order; 0 = inferred.
+    framework_step = models.PositiveSmallIntegerField(default=0)
     # The customer wrote last and nobody has answered yet.
     awaiting_reply = models.BooleanField(default=True)
     rating = models.PositiveSmallIntegerField(null=True, blank=True)  # reviews

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from calmdesk.analysis.types import Assessment
 from calmdesk.models import Agent, Conversation, Direction, IdentityKind
+from calmdesk.playbook.schema import STEP_KEYS
 from calmdesk.playbook.views import (
     AgentView,
     ConversationView,
@@ -66,6 +67,7 @@ def conversation_view(conversation: Conversation | int) -> ConversationView:
         sla_breached=conversation.sla_state == "breached",
         abuse_warnings=conversation.abuse_warnings.filter(state="sent").count(),
         escalation_level=conversation.escalation_level,
+        step_override=_step_override(conversation),
         team_name=conversation.team.name,
         location=(
             LocationView(name=location.name, contact=location.contact_email or location.contact_phone)
@@ -73,6 +75,12 @@ def conversation_view(conversation: Conversation | int) -> ConversationView:
             else None
         ),
     )
+
+
+def _step_override(conversation: Conversation) -> str | None:
+    """framework_step as the playbook's step key: 1-6 is the agent's choice, 0 none."""
+    step = conversation.framework_step or 0
+    return STEP_KEYS[step - 1] if 1 <= step <= len(STEP_KEYS) else None
 
 
 def _history(conversation: Conversation, messages: list[MessageView]) -> dict:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from calmdesk import actions
 from calmdesk.access import access_conversation
 from calmdesk.models import Agent, Status
-from calmdesk.web import timeline
+from calmdesk.web import playbook, timeline
 from calmdesk.web.auth import SUPERVISORS, agent_required
 from calmdesk.web.customers import customer_card
 
@@ -38,12 +38,8 @@ def _assignable(conversation) -> list[Agent]:
     )
 
 
-@require_GET
-@agent_required
-def conversation_page(request, pk: int):
-    agent = request.agent
-    conversation = access_conversation(agent, pk)
-    context = {
+def _page_context(agent, conversation, **extra) -> dict:
+    return {
         "agent": agent,
         "conversation": conversation,
         "entries": timeline.entries(_messages(conversation)),
@@ -51,8 +47,16 @@ def conversation_page(request, pk: int):
         "assignable": _assignable(conversation),
         "statuses": Status.choices,
         "can_merge": agent.role in SUPERVISORS,
+        **extra,
     }
-    return render(request, "calmdesk/conversation/page.html", context)
+
+
+@require_GET
+@agent_required
+def conversation_page(request, pk: int):
+    agent = request.agent
+    conversation = access_conversation(agent, pk)
+    return render(request, "calmdesk/conversation/page.html", _page_context(agent, conversation))
 
 
 @require_GET
@@ -71,13 +75,23 @@ def _back(conversation, anchor: str = ""):
 @require_POST
 @agent_required
 def reply(request, pk: int):
-    conversation = access_conversation(request.agent, pk)
+    agent = request.agent
+    conversation = access_conversation(agent, pk)
+    body = request.POST.get("body", "")
+    override = request.POST.get("override") == "1"
+    verdict = playbook.coach_reply(agent, conversation, body)
+    if verdict is not None and verdict.blocking and not override:
+        # Blocking findings: ask before sending (the form comes back with a "Send anyway").
+        context = _page_context(
+            agent, conversation, reply_body=body, confirm=True, **playbook.coach_context(verdict)
+        )
+        return render(request, "calmdesk/conversation/page.html", context)
     try:
-        actions.do_reply(request.agent, conversation, request.POST.get("body", ""))
+        actions.do_reply(agent, conversation, body, coach_result=verdict, override=override)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return _back(conversation, "#reply")
-    messages.success(request, "Reply sent.")
+    messages.success(request, "Reply sent." if not (override and verdict and verdict.blocking) else "Reply sent despite the coach's blocking findings (recorded).")
     return _back(conversation, "#timeline-end")
 
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from calmdesk.web import account, conversation, customers, inbox, manager
+from calmdesk.web import account, conversation, customers, inbox, manager, playbook, policy
 
 urlpatterns = [
     path("login/", account.LoginView.as_view(), name="login"),
@@ -15,7 +15,12 @@ urlpatterns = [
     path("c/<int:pk>/note/", conversation.add_note, name="conversation_note"),
     path("c/<int:pk>/assign/", conversation.assign, name="conversation_assign"),
     path("c/<int:pk>/status/", conversation.set_status, name="conversation_status"),
+    path("c/<int:pk>/playbook/", playbook.panel, name="conversation_playbook"),
+    path("c/<int:pk>/draft/", playbook.draft, name="conversation_draft"),
+    path("c/<int:pk>/coach/", playbook.coach_view, name="conversation_coach"),
+    path("c/<int:pk>/step/", playbook.set_step, name="conversation_step"),
     path("customers/<int:pk>/", customers.customer_page, name="customer"),
     path("customers/<int:pk>/merge/", customers.merge, name="customer_merge"),
     path("manager/", manager.manager, name="manager"),
+    path("settings/policy/", policy.policy_page, name="policy"),
 ]

@@ -58,6 +58,12 @@ MIDDLES = [
     "i'll kill you",
     "never again, never ever",
     "I'm extremely disappointed and really angry",
+    "what the f\uff0ack, I need it tomorrow",
+    "it costs \uff045, I need it by friday",
+    "I want it tomorrow",
+    "right now",
+    "f\uff0ack, I want to watch it tomorrow",  # fullwidth "*": masked profanity, two-word cue
+    "b\uff0atch, I know it, on my way",
 ]
 CLOSINGS = ["", ".", "!", "!!", "?!", " :(", " :)", " 👍", " BUT WHY", " but ok", "\n\nRegards"]
 

@@ -58,7 +58,7 @@ def test_demo_loads_idempotently(db, capsys, django_capture_on_commit_callbacks)
     out = capsys.readouterr().out
     assert "alex" in out and "calmdesk-demo" in out
     counts = (Conversation.objects.count(), Message.objects.count())
-    assert Message.objects.filter(external_id__startswith="demo-").values("conversation").distinct().count() == 60
+    assert Message.objects.filter(external_id__regex=r"^demo-[0-9]+-[0-9]+$").values("conversation").distinct().count() == 60
     assert main(["demo"]) == 0
     assert (Conversation.objects.count(), Message.objects.count()) == counts
     assert "Demo data: 0 new conversations" in capsys.readouterr().out

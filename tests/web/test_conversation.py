@@ -55,7 +55,12 @@ def test_reply_appears_and_conversation_leaves_unanswered(client, org, desk):
     client.force_login(org.alex.user)
     response = client.post(
         reverse("conversation_reply", args=[conversation.pk]),
-        {"body": "Hi Dana, I'm sorry. I'll update you by noon."},
+        # With the boundary statement the policy asks for (the customer insulted us):
+        # the coach has no blocking finding, so the reply goes straight out.
+        {
+            "body": "Hi Dana, I'm sorry. I want to help, and I can do that best when we keep "
+            "this conversation respectful. I'll update you by noon."
+        },
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("conversation", args=[conversation.pk]) + "#timeline-end"

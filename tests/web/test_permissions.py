@@ -50,6 +50,12 @@ RULES = {
     "conversation_note": ("post", "conversation", {"body": "Called the courier."}, TEAM_FORM),
     "conversation_assign": ("post", "conversation", {"assignee": "me"}, TEAM_FORM),
     "conversation_status": ("post", "conversation", {"status": "pending"}, TEAM_FORM),
+    # The playbook in the conversation page (issue 5).
+    "conversation_playbook": ("get", "conversation", None, TEAM_PAGE),
+    "conversation_draft": ("get", "conversation", None, TEAM_PAGE),
+    "conversation_coach": ("post", "conversation", {"body": "Sorry, Dana."}, TEAM_PAGE),
+    "conversation_step": ("post", "conversation", {"step": "3"}, TEAM_FORM),
+    "policy": ("get", None, None, row(LOGIN, FORBIDDEN, FORBIDDEN, FORBIDDEN, FORBIDDEN, OK)),
     "customer": ("get", "customer", None, TEAM_PAGE),
     "customer_merge": (
         "post",

@@ -79,6 +79,36 @@
     }
   });
 
+  // The coach's "Apply": replace the finding's span in the reply box with the
+  // suggested rewrite (or insert it), then let the coach look again.
+  function applyFinding(button) {
+    var box = document.getElementById("reply-body");
+    if (!box) return;
+    var value = box.value;
+    var text = button.dataset.text || "";
+    var suggestion = button.dataset.suggestion || "";
+    var start = parseInt(button.dataset.start, 10);
+    var end = parseInt(button.dataset.end, 10);
+    if (isNaN(start) || isNaN(end) || value.slice(start, end) !== text) {
+      // The reply changed since the coach looked (or the offsets count characters
+      // differently): find the quoted words again.
+      start = text ? value.indexOf(text) : value.length;
+      if (start < 0) return;
+      end = start + text.length;
+    }
+    var before = value.slice(0, start);
+    if (!text && /^\S/.test(suggestion) && /\S$/.test(before)) suggestion = " " + suggestion;
+    box.value = before + suggestion + value.slice(end);
+    box.focus();
+    box.setSelectionRange(start, start + suggestion.length);
+    box.dispatchEvent(new Event("input", { bubbles: true }));
+  }
+
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-apply]");
+    if (button) { event.preventDefault(); applyFinding(button); }
+  });
+
   // htmx's poll replaces the inbox results: keep the keyboard focus where it was.
   var focusedId = null;
   document.addEventListener("htmx:beforeSwap", function () {
