@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from datetime import datetime
 from typing import Any
 
@@ -83,10 +84,9 @@ def do_reply(
         from calmdesk.actions.delivery import DeliveryError, outbox_for_reply
         from calmdesk.jobs import queue_delivery
 
-        try:
+        # e.g. no address: recorded as failed by the delivery job, shown to the agent
+        with contextlib.suppress(DeliveryError):
             outbox_for_reply(message)
-        except DeliveryError:
-            pass  # e.g. no address: recorded as failed by the delivery job, shown to the agent
         transaction.on_commit(lambda: queue_delivery(message.pk))
     return message
 

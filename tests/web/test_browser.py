@@ -135,7 +135,11 @@ def test_agent_answers_the_hostile_conversation(tab, transactional_db):
     expect(page.locator(".card svg.spark")).to_be_visible()
     page.screenshot(path=str(SCREENSHOTS / "conversation.png"), full_page=True)
 
-    reply = "Dana, I understand order #4411 still has not arrived. I'll call you by 3 pm today."
+    # With the boundary statement the coach asks for (she insulted us): no confirmation.
+    reply = (
+        "Dana, I understand order #4411 still has not arrived. I want to help, and I can do "
+        "that best when we keep this conversation respectful. I'll update you by tomorrow."
+    )
     page.get_by_label(re.compile("^Reply to Dana")).fill(reply)
     page.get_by_role("button", name="Send reply").click()
     expect(page.locator(".flash")).to_contain_text("Reply sent.")
