@@ -31,6 +31,7 @@ from calmdesk.models import (
     Review,
     ReviewState,
 )
+from calmdesk.services.playbook_views import agent_view
 
 
 def _policy():
@@ -184,50 +185,30 @@ class PublicDraft:
 
 
 def playbook_view(review: Review):
-    """The review's conversation as the playbook's plain ConversationView."""
-    from calmdesk.analysis import Assessment
-    from calmdesk.playbook import ConversationView, CustomerView, LocationView, MessageView
+    """The review's conversation as the playbook sees it, with only what a
+    public reply may use about the reviewer (their review-site name)."""
+    from dataclasses import replace
 
-    conversation = review.conversation
+    from calmdesk.playbook import CustomerView, LocationView
+    from calmdesk.services.playbook_views import conversation_view
+
+    view = conversation_view(review.conversation)
     location = review.location
     contact = ""
     if location is not None:
         contact = " or ".join(c for c in (location.contact_email, location.contact_phone) if c)
-    messages = [
-        MessageView(
-            direction=m.direction,
-            body=m.body,
-            sent_at=m.sent_at,
-            assessment=Assessment.from_dict(m.assessment) if m.assessment else None,
-            author_name=m.author.name if m.author else "",
-        )
-        for m in conversation.messages.select_related("author__user").order_by("sent_at", "id")
-    ]
-    return ConversationView(
-        id=conversation.pk,
-        channel=conversation.channel,
-        subject=conversation.subject,
-        customer=CustomerView(name=review.author or conversation.customer.name),
-        messages=messages,
-        level=conversation.level,
-        difficulty=conversation.difficulty,
-        team_timezone=conversation.team.timezone,
-        team_name=conversation.team.name,
+    return replace(
+        view,
+        customer=CustomerView(name=review.author or view.customer.name),
         location=LocationView(location.name, contact) if location else None,
         root_cause=review.theme or None,
     )
 
 
-def _agent_view(agent: Agent | None):
-    from calmdesk.playbook import AgentView
-
-    return AgentView(name=agent.name, role=agent.role) if agent else None
-
-
 def coach_public_reply(review: Review, text: str, agent: Agent | None = None) -> PublicDraft:
     from calmdesk.playbook import coach
 
-    result = coach(text, playbook_view(review), _policy(), _agent_view(agent))
+    result = coach(text, playbook_view(review), _policy(), agent_view(agent))
     return PublicDraft(text, result.score, result.findings, bool(result.blocking))
 
 
@@ -235,7 +216,7 @@ def draft_public_reply(review: Review, agent: Agent | None = None) -> PublicDraf
     """The playbook's public reply for this review, already checked by the coach."""
     from calmdesk.playbook import draft_reply
 
-    draft = draft_reply(playbook_view(review), _policy(), _agent_view(agent))
+    draft = draft_reply(playbook_view(review), _policy(), agent_view(agent))
     return coach_public_reply(review, draft.text, agent)
 
 
