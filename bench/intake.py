@@ -71,7 +71,9 @@ def free_port() -> int:
 
 
 def run(args, env, **kw):
-    return subprocess.run([CALMDESK, *args], env=env, check=True, capture_output=True, text=True, **kw)
+    return subprocess.run(
+        [CALMDESK, *args], env=env, check=True, capture_output=True, text=True, **kw
+    )
 
 
 def wait_http(url: str, timeout: float = 60) -> None:
@@ -90,8 +92,13 @@ def unassessed(env) -> int:
         "import django;django.setup();from calmdesk.models import Message;"
         "print(Message.objects.filter(direction='in', assessed_at__isnull=True).count())"
     )
-    r = subprocess.run([sys.executable, "-c", code], env={**env, "DJANGO_SETTINGS_MODULE": "calmdesk.settings"},
-                       check=True, capture_output=True, text=True)
+    r = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**env, "DJANGO_SETTINGS_MODULE": "calmdesk.settings"},
+        check=True,
+        capture_output=True,
+        text=True,
+    )
     return int(r.stdout.strip().splitlines()[-1])
 
 
@@ -108,11 +115,23 @@ def scenario(name: str, env: dict, items: list[dict], batch: int, workers: int) 
     run(["createuser", "bench", "--role", "admin"], env)
     token = run(["token", "bench"], env).stdout.strip().splitlines()[-1]
     port = free_port()
-    procs = [subprocess.Popen([CALMDESK, "serve", "--port", str(port)], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)]
+    procs = [
+        subprocess.Popen(
+            [CALMDESK, "serve", "--port", str(port)],
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+    ]
     for _ in range(workers):
-        procs.append(subprocess.Popen([CALMDESK, "worker", "--concurrency", "1"], env=env,
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL))
+        procs.append(
+            subprocess.Popen(
+                [CALMDESK, "worker", "--concurrency", "1"],
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.DEVNULL,
+            )
+        )
     try:
         base = f"http://127.0.0.1:{port}"
         wait_http(f"{base}/login/")
@@ -129,8 +148,10 @@ def scenario(name: str, env: dict, items: list[dict], batch: int, workers: int) 
         for p in procs:
             p.wait(timeout=30)
     rate = len(items) / total
-    print(f"  {name:<36} {len(items):>7} msgs  posted in {posted:6.1f} s  all assessed in {total:6.1f} s  "
-          f"{rate:8.0f} msg/s")
+    print(
+        f"  {name:<36} {len(items):>7} msgs  posted in {posted:6.1f} s  all assessed in {total:6.1f} s  "
+        f"{rate:8.0f} msg/s"
+    )
     return rate
 
 
@@ -149,9 +170,16 @@ def services_up() -> str:
 
 
 def reset_pg() -> None:
-    subprocess.run(["psql", PG_ADMIN, "-c", "DROP DATABASE IF EXISTS calmdesk_bench_intake WITH (FORCE)"],
-                   check=True, capture_output=True)
-    subprocess.run(["psql", PG_ADMIN, "-c", "CREATE DATABASE calmdesk_bench_intake"], check=True, capture_output=True)
+    subprocess.run(
+        ["psql", PG_ADMIN, "-c", "DROP DATABASE IF EXISTS calmdesk_bench_intake WITH (FORCE)"],
+        check=True,
+        capture_output=True,
+    )
+    subprocess.run(
+        ["psql", PG_ADMIN, "-c", "CREATE DATABASE calmdesk_bench_intake"],
+        check=True,
+        capture_output=True,
+    )
     import redis
 
     redis.Redis.from_url(REDIS_URL).flushdb()
@@ -163,33 +191,65 @@ def bulk_import(env: dict, count: int) -> None:
     rng = random.Random(11)
     with path.open("w") as f:
         for i in range(count):
-            f.write(json.dumps({"id": f"imp-{i}", "name": f"Reviewer {i % 20000}", "email": f"r{i % 20000}@example.com",
-                                "body": rng.choice(OPENERS).format(n=rng.randint(1000, 99999)),
-                                "date": "2026-11-01T10:00:00Z"}) + "\n")
+            f.write(
+                json.dumps(
+                    {
+                        "id": f"imp-{i}",
+                        "name": f"Reviewer {i % 20000}",
+                        "email": f"r{i % 20000}@example.com",
+                        "body": rng.choice(OPENERS).format(n=rng.randint(1000, 99999)),
+                        "date": "2026-11-01T10:00:00Z",
+                    }
+                )
+                + "\n"
+            )
     start = time.perf_counter()
-    subprocess.run([CALMDESK, "import", str(path), "--channel", "chat"], env=env, check=True,
-                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run(
+        [CALMDESK, "import", str(path), "--channel", "chat"],
+        env=env,
+        check=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     took = time.perf_counter() - start
-    print(f"  calmdesk import (SQLite, assessed)   {count:>7} msgs  in {took:7.1f} s  {count / took:8.0f} msg/s")
+    print(
+        f"  calmdesk import (SQLite, assessed)   {count:>7} msgs  in {took:7.1f} s  {count / took:8.0f} msg/s"
+    )
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--messages", type=int, default=5000)
     parser.add_argument("--batch", type=int, default=500)
-    parser.add_argument("--import-count", type=int, default=100_000,
-                        help="messages for the bulk import run (the issue's full run is 1000000)")
+    parser.add_argument(
+        "--import-count",
+        type=int,
+        default=100_000,
+        help="messages for the bulk import run (the issue's full run is 1000000)",
+    )
     args = parser.parse_args()
     items = messages(args.messages)
-    print(f"Intake benchmark: {args.messages} messages in batches of {args.batch}; "
-          f"{os.cpu_count()} cores on this machine")
-    base_env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL")}
+    print(
+        f"Intake benchmark: {args.messages} messages in batches of {args.batch}; "
+        f"{os.cpu_count()} cores on this machine"
+    )
+    base_env = {
+        k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "CELERY_BROKER_URL")
+    }
     base_env["CALMDESK_SCHEDULER"] = "0"
     base_env["CALMDESK_LOG_LEVEL"] = "WARNING"
 
     tmp = tempfile.mkdtemp(prefix="calmdesk-bench-")
     try:
-        sqlite = scenario("SQLite, in-process (default)", {**base_env, "CALMDESK_DATA_DIR": tmp}, items, args.batch, 0)
+        sqlite = scenario(
+            "SQLite, in-process (default)",
+            {**base_env, "CALMDESK_DATA_DIR": tmp},
+            items,
+            args.batch,
+            0,
+        )
         problem = services_up()
         if problem:
             print(f"  PostgreSQL + Celery: skipped: {problem}")
@@ -197,10 +257,19 @@ def main() -> int:
             rates = {}
             for workers in (1, 2):
                 reset_pg()
-                env = {**base_env, "CALMDESK_DATA_DIR": tmp, "DATABASE_URL": PG_URL, "CELERY_BROKER_URL": REDIS_URL}
-                rates[workers] = scenario(f"PostgreSQL + Redis, {workers} worker(s)", env, items, args.batch, workers)
-            print(f"  ratio 2 workers / 1 worker: {rates[2] / rates[1]:.2f}x; "
-                  f"PostgreSQL 2 workers / SQLite: {rates[2] / sqlite:.2f}x")
+                env = {
+                    **base_env,
+                    "CALMDESK_DATA_DIR": tmp,
+                    "DATABASE_URL": PG_URL,
+                    "CELERY_BROKER_URL": REDIS_URL,
+                }
+                rates[workers] = scenario(
+                    f"PostgreSQL + Redis, {workers} worker(s)", env, items, args.batch, workers
+                )
+            print(
+                f"  ratio 2 workers / 1 worker: {rates[2] / rates[1]:.2f}x; "
+                f"PostgreSQL 2 workers / SQLite: {rates[2] / sqlite:.2f}x"
+            )
         if args.import_count:
             imp = tempfile.mkdtemp(prefix="calmdesk-bench-import-")
             env = {**base_env, "CALMDESK_DATA_DIR": imp}

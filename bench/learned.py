@@ -53,9 +53,13 @@ def main() -> int:
     backend.score_many(texts)
     wall, cpu = time.perf_counter() - w0, time.process_time() - c0
     n = len(texts)
-    print(f"learned backend {backend.path.name}, embedder {backend.meta['embedder']['name']}, "
-          f"{args.threads} threads, {n} TweetEval sentiment val texts")
-    print(f"  score_many: {n / wall:.0f} msg/s wall, {n / cpu:.0f} msg per CPU-second of this process")
+    print(
+        f"learned backend {backend.path.name}, embedder {backend.meta['embedder']['name']}, "
+        f"{args.threads} threads, {n} TweetEval sentiment val texts"
+    )
+    print(
+        f"  score_many: {n / wall:.0f} msg/s wall, {n / cpu:.0f} msg per CPU-second of this process"
+    )
     if uses_emb:
         print(f"  embedding alone: {n / emb_w:.0f} msg/s wall, {n / emb_c:.0f} msg per CPU-second")
     else:
@@ -69,17 +73,28 @@ def main() -> int:
 
     res = scores(sent.texts)
     lab = [max(s.sentiment_probs, key=s.sentiment_probs.get) for s in res]
-    print(f"TweetEval sentiment val macro-recall: {100 * macro_recall(sent.labels, lab, ['negative', 'neutral', 'positive']):.1f}")
+    print(
+        f"TweetEval sentiment val macro-recall: {100 * macro_recall(sent.labels, lab, ['negative', 'neutral', 'positive']):.1f}"
+    )
     emo = D.read_tweeteval(root / "tweeteval/emotion", "emotion", "val")
     res = scores(emo.texts)
-    print(f"TweetEval emotion val anger F1: {100 * f1(['anger' in y for y in emo.labels], [s.emotions['anger'] >= 0.5 for s in res]):.1f}")
+    print(
+        f"TweetEval emotion val anger F1: {100 * f1(['anger' in y for y in emo.labels], [s.emotions['anger'] >= 0.5 for s in res]):.1f}"
+    )
     off = D.read_tweeteval(root / "tweeteval/offensive", "abuse", "val")
     res = scores(off.texts)
-    print(f"TweetEval offensive val macro-F1: {100 * macro_f1([bool(y) for y in off.labels], [s.abuse >= 0.5 for s in res]):.1f}")
+    print(
+        f"TweetEval offensive val macro-F1: {100 * macro_f1([bool(y) for y in off.labels], [s.abuse >= 0.5 for s in res]):.1f}"
+    )
     gtexts, glabels = D.goemotions_raw(root / "goemotions", "dev")
     res = scores(gtexts)
-    for ours, theirs in (("anger", "anger"), ("frustration", "annoyance"), ("disappointment", "disappointment"),
-                         ("anxiety", "nervousness"), ("gratitude", "gratitude")):
+    for ours, theirs in (
+        ("anger", "anger"),
+        ("frustration", "annoyance"),
+        ("disappointment", "disappointment"),
+        ("anxiety", "nervousness"),
+        ("gratitude", "gratitude"),
+    ):
         v = f1([theirs in y for y in glabels], [s.emotions[ours] >= 0.5 for s in res])
         print(f"GoEmotions dev {theirs} F1 (our {ours}): {100 * v:.1f}")
     return 0

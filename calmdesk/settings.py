@@ -18,7 +18,11 @@ from calmdesk.conf import env, env_bool, env_int, env_list
 BASE_DIR = Path(__file__).resolve().parent
 
 DATA_DIR = Path(
-    env("CALMDESK_DATA_DIR", "./data", "Directory for the SQLite file, uploads and the secret key file.")
+    env(
+        "CALMDESK_DATA_DIR",
+        "./data",
+        "Directory for the SQLite file, uploads and the secret key file.",
+    )
 ).resolve()
 
 DEBUG = env_bool("CALMDESK_DEBUG", False, "Django debug mode. Never on in production.")
@@ -52,7 +56,9 @@ ALLOWED_HOSTS = env_list(
     "ALLOWED_HOSTS", "127.0.0.1,localhost", "Comma-separated host names the site answers to."
 )
 CSRF_TRUSTED_ORIGINS = env_list(
-    "CALMDESK_CSRF_TRUSTED_ORIGINS", "", "Comma-separated origins (https://desk.example.com) for CSRF."
+    "CALMDESK_CSRF_TRUSTED_ORIGINS",
+    "",
+    "Comma-separated origins (https://desk.example.com) for CSRF.",
 )
 
 INSTALLED_APPS = [
@@ -167,7 +173,9 @@ CSRF_COOKIE_HTTPONLY = False  # htmx reads the token from the page, not the cook
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
-_ssl_redirect = env_bool("CALMDESK_SSL_REDIRECT", True, "In production, redirect plain HTTP to HTTPS.")
+_ssl_redirect = env_bool(
+    "CALMDESK_SSL_REDIRECT", True, "In production, redirect plain HTTP to HTTPS."
+)
 _hsts_seconds = env_int(
     "CALMDESK_HSTS_SECONDS", 31536000, "In production, the Strict-Transport-Security max-age."
 )
@@ -197,7 +205,9 @@ EMAIL_PORT = env_int("CALMDESK_SMTP_PORT", 25, "SMTP server port.")
 EMAIL_HOST_USER = env("CALMDESK_SMTP_USER", "", "SMTP user name (empty: no login).")
 EMAIL_HOST_PASSWORD = env("CALMDESK_SMTP_PASSWORD", "", "SMTP password.")
 EMAIL_USE_TLS = env_bool("CALMDESK_SMTP_STARTTLS", False, "Use STARTTLS with the SMTP server.")
-EMAIL_USE_SSL = env_bool("CALMDESK_SMTP_SSL", False, "Use implicit TLS (port 465) with the SMTP server.")
+EMAIL_USE_SSL = env_bool(
+    "CALMDESK_SMTP_SSL", False, "Use implicit TLS (port 465) with the SMTP server."
+)
 EMAIL_TIMEOUT = 30
 DEFAULT_FROM_EMAIL = env(
     "CALMDESK_FROM_EMAIL", "support@calmdesk.localhost", "From address of outbound email."
@@ -253,72 +263,116 @@ CALMDESK_MODEL_PATH = env(
     "CALMDESK_MODEL_PATH", "", "Learned model file; empty: the model shipped with Calmdesk."
 )
 CALMDESK_POLICY_PATH = env(
-    "CALMDESK_POLICY_PATH", "", "Playbook policy YAML; empty: the default policy shipped with Calmdesk."
+    "CALMDESK_POLICY_PATH",
+    "",
+    "Playbook policy YAML; empty: the default policy shipped with Calmdesk.",
 )
 
 CALMDESK_PHONE_REGION = env(
-    "CALMDESK_PHONE_REGION", "US", "Region assumed for phone numbers written without a country code."
+    "CALMDESK_PHONE_REGION",
+    "US",
+    "Region assumed for phone numbers written without a country code.",
 )
 CALMDESK_DEFAULT_TEAM = env(
-    "CALMDESK_DEFAULT_TEAM", "", "Slug of the team that gets conversations with no team or location."
+    "CALMDESK_DEFAULT_TEAM",
+    "",
+    "Slug of the team that gets conversations with no team or location.",
 )
 
 # Follow-ups, surveys, SMS and the outbox (docs/follow-up.md).
 CALMDESK_SURVEY_RATE_LIMIT = env_int(
-    "CALMDESK_SURVEY_RATE_LIMIT", 30, "Most survey/unsubscribe page requests per IP address per 10 minutes."
+    "CALMDESK_SURVEY_RATE_LIMIT",
+    30,
+    "Most survey/unsubscribe page requests per IP address per 10 minutes.",
 )
 CALMDESK_OUTBOX_MAX_ATTEMPTS = env_int(
-    "CALMDESK_OUTBOX_MAX_ATTEMPTS", 8, "Delivery attempts of one outbound email/SMS before giving up."
+    "CALMDESK_OUTBOX_MAX_ATTEMPTS",
+    8,
+    "Delivery attempts of one outbound email/SMS before giving up.",
 )
 CALMDESK_OUTBOX_BACKOFF_SECONDS = env_int(
-    "CALMDESK_OUTBOX_BACKOFF_SECONDS", 30, "First retry delay of a failed delivery; doubles each attempt (max 1 h)."
+    "CALMDESK_OUTBOX_BACKOFF_SECONDS",
+    30,
+    "First retry delay of a failed delivery; doubles each attempt (max 1 h).",
 )
 CALMDESK_OUTBOX_LEASE_SECONDS = env_int(
-    "CALMDESK_OUTBOX_LEASE_SECONDS", 120, "How long a sender owns a message; after that a dead sender's work is retried."
+    "CALMDESK_OUTBOX_LEASE_SECONDS",
+    120,
+    "How long a sender owns a message; after that a dead sender's work is retried.",
 )
 CALMDESK_RECOVERY_MIN_SAMPLE = env_int(
-    "CALMDESK_RECOVERY_MIN_SAMPLE", 10, "Fewest cases or answers behind a recovery figure before it is shown as a rate."
+    "CALMDESK_RECOVERY_MIN_SAMPLE",
+    10,
+    "Fewest cases or answers behind a recovery figure before it is shown as a rate.",
 )
 CALMDESK_RECOVERY_WINDOW_DAYS = env_int(
-    "CALMDESK_RECOVERY_WINDOW_DAYS", 90, "How long after a difficult case later behaviour counts towards its outcome."
+    "CALMDESK_RECOVERY_WINDOW_DAYS",
+    90,
+    "How long after a difficult case later behaviour counts towards its outcome.",
 )
 CALMDESK_SMS_URL = env(
-    "CALMDESK_SMS_URL", "", "SMS provider endpoint (Twilio: https://api.twilio.com/2010-04-01/Accounts/SID/Messages.json). Empty: SMS off."
+    "CALMDESK_SMS_URL",
+    "",
+    "SMS provider endpoint (Twilio: https://api.twilio.com/2010-04-01/Accounts/SID/Messages.json). Empty: SMS off.",
 )
-CALMDESK_SMS_USER = env("CALMDESK_SMS_USER", "", "SMS provider basic-auth user (Twilio: the account SID).")
-CALMDESK_SMS_PASSWORD = env("CALMDESK_SMS_PASSWORD", "", "SMS provider basic-auth password (Twilio: the auth token).")
+CALMDESK_SMS_USER = env(
+    "CALMDESK_SMS_USER", "", "SMS provider basic-auth user (Twilio: the account SID)."
+)
+CALMDESK_SMS_PASSWORD = env(
+    "CALMDESK_SMS_PASSWORD", "", "SMS provider basic-auth password (Twilio: the auth token)."
+)
 CALMDESK_SMS_FROM = env("CALMDESK_SMS_FROM", "", "Sender number or name for SMS.")
 CALMDESK_SMS_BODY_TEMPLATE = env(
-    "CALMDESK_SMS_BODY_TEMPLATE", "To=$to&From=$sender&Body=$body", "Request body with $to, $sender, $body (escaped for the content type)."
+    "CALMDESK_SMS_BODY_TEMPLATE",
+    "To=$to&From=$sender&Body=$body",
+    "Request body with $to, $sender, $body (escaped for the content type).",
 )
 CALMDESK_SMS_CONTENT_TYPE = env(
-    "CALMDESK_SMS_CONTENT_TYPE", "application/x-www-form-urlencoded", "Content type of the SMS request (form or application/json)."
+    "CALMDESK_SMS_CONTENT_TYPE",
+    "application/x-www-form-urlencoded",
+    "Content type of the SMS request (form or application/json).",
 )
 CALMDESK_SMS_IDEMPOTENCY_HEADER = env(
-    "CALMDESK_SMS_IDEMPOTENCY_HEADER", "Idempotency-Key", "Header carrying a stable key per SMS, so a retried send is not sent twice (empty: none)."
+    "CALMDESK_SMS_IDEMPOTENCY_HEADER",
+    "Idempotency-Key",
+    "Header carrying a stable key per SMS, so a retried send is not sent twice (empty: none).",
 )
 
 # Reputation watch: reviews, mentions, alerts (docs/reputation.md).
 CALMDESK_REPUTATION_NEGATIVE_MAX_RATING = env_int(
-    "CALMDESK_REPUTATION_NEGATIVE_MAX_RATING", 2, "Star ratings at or below this open a reputation case."
+    "CALMDESK_REPUTATION_NEGATIVE_MAX_RATING",
+    2,
+    "Star ratings at or below this open a reputation case.",
 )
 CALMDESK_REPUTATION_SLA_HOURS = env(
-    "CALMDESK_REPUTATION_SLA_HOURS", "", "Optional public-response caps per rating in hours, e.g. 1:12,2:24 (the policy's public_response target applies otherwise)."
+    "CALMDESK_REPUTATION_SLA_HOURS",
+    "",
+    "Optional public-response caps per rating in hours, e.g. 1:12,2:24 (the policy's public_response target applies otherwise).",
 )
 CALMDESK_REPUTATION_THREAT_SIGNALS = env_list(
-    "CALMDESK_REPUTATION_THREAT_SIGNALS", "legal_threat,chargeback_threat,threat_of_harm,review_threat", "Analysis signals that open a reputation case whatever the rating."
+    "CALMDESK_REPUTATION_THREAT_SIGNALS",
+    "legal_threat,chargeback_threat,threat_of_harm,review_threat",
+    "Analysis signals that open a reputation case whatever the rating.",
 )
 CALMDESK_REPUTATION_SPIKE_WEEKS = env_int(
-    "CALMDESK_REPUTATION_SPIKE_WEEKS", 8, "Trailing weeks that make the usual level of negative reviews for spike detection."
+    "CALMDESK_REPUTATION_SPIKE_WEEKS",
+    8,
+    "Trailing weeks that make the usual level of negative reviews for spike detection.",
 )
 CALMDESK_REPUTATION_SPIKE_MIN_COUNT = env_int(
-    "CALMDESK_REPUTATION_SPIKE_MIN_COUNT", 3, "Fewest negative reviews in a week before it can be a spike."
+    "CALMDESK_REPUTATION_SPIKE_MIN_COUNT",
+    3,
+    "Fewest negative reviews in a week before it can be a spike.",
 )
 CALMDESK_REPUTATION_SPIKE_ALPHA = env(
-    "CALMDESK_REPUTATION_SPIKE_ALPHA", "0.01", "Poisson tail probability below which a week's negative count is a spike."
+    "CALMDESK_REPUTATION_SPIKE_ALPHA",
+    "0.01",
+    "Poisson tail probability below which a week's negative count is a spike.",
 )
 CALMDESK_REPUTATION_SWEEP_MINUTES = env_int(
-    "CALMDESK_REPUTATION_SWEEP_MINUTES", 5, "How often overdue public responses and spikes are checked."
+    "CALMDESK_REPUTATION_SWEEP_MINUTES",
+    5,
+    "How often overdue public responses and spikes are checked.",
 )
 CALMDESK_FEED_POLL_MINUTES = env_int(
     "CALMDESK_FEED_POLL_MINUTES", 30, "Default interval between polls of an RSS/Atom mention feed."
@@ -327,37 +381,61 @@ CALMDESK_FEED_TIMEOUT_SECONDS = env_int(
     "CALMDESK_FEED_TIMEOUT_SECONDS", 15, "Timeout of one feed request."
 )
 CALMDESK_FEED_MAX_BYTES = env_int(
-    "CALMDESK_FEED_MAX_BYTES", 5_000_000, "Largest feed body read; a larger feed counts as a failure."
+    "CALMDESK_FEED_MAX_BYTES",
+    5_000_000,
+    "Largest feed body read; a larger feed counts as a failure.",
 )
 CALMDESK_FEED_MAX_BACKOFF_MINUTES = env_int(
-    "CALMDESK_FEED_MAX_BACKOFF_MINUTES", 1440, "Longest wait before retrying a failing feed (the wait doubles per failure)."
+    "CALMDESK_FEED_MAX_BACKOFF_MINUTES",
+    1440,
+    "Longest wait before retrying a failing feed (the wait doubles per failure).",
 )
 
 # Insights: root causes, discovery, patterns, the digest (docs/insights.md).
 CALMDESK_CAUSE_FEATURES = env(
-    "CALMDESK_CAUSE_FEATURES", "auto", "Root-cause classifier and discovery features: auto, embeddings or tfidf."
+    "CALMDESK_CAUSE_FEATURES",
+    "auto",
+    "Root-cause classifier and discovery features: auto, embeddings or tfidf.",
 )
 CALMDESK_CAUSE_MODEL_PATH = env(
-    "CALMDESK_CAUSE_MODEL_PATH", "", "Root-cause classifier file; empty: CALMDESK_DATA_DIR/models/root_causes.joblib."
+    "CALMDESK_CAUSE_MODEL_PATH",
+    "",
+    "Root-cause classifier file; empty: CALMDESK_DATA_DIR/models/root_causes.joblib.",
 )
-CALMDESK_CAUSE_MIN_CONFIDENCE = float(env(
-    "CALMDESK_CAUSE_MIN_CONFIDENCE", "0.5", "The classifier's cause is used at this probability or above; else the rules'."
-))
+CALMDESK_CAUSE_MIN_CONFIDENCE = float(
+    env(
+        "CALMDESK_CAUSE_MIN_CONFIDENCE",
+        "0.5",
+        "The classifier's cause is used at this probability or above; else the rules'.",
+    )
+)
 CALMDESK_DISCOVERY_DAYS = env_int(
-    "CALMDESK_DISCOVERY_DAYS", 28, "Discovery clusters the uncategorized complaints of this many days."
+    "CALMDESK_DISCOVERY_DAYS",
+    28,
+    "Discovery clusters the uncategorized complaints of this many days.",
 )
 CALMDESK_DISCOVERY_MIN_CLUSTER = env_int(
-    "CALMDESK_DISCOVERY_MIN_CLUSTER", 5, "Smallest group of complaints discovery proposes as a new cause."
+    "CALMDESK_DISCOVERY_MIN_CLUSTER",
+    5,
+    "Smallest group of complaints discovery proposes as a new cause.",
 )
-CALMDESK_INSIGHTS_WEEKS = env_int("CALMDESK_INSIGHTS_WEEKS", 12, "Weeks shown on the insights pages.")
+CALMDESK_INSIGHTS_WEEKS = env_int(
+    "CALMDESK_INSIGHTS_WEEKS", 12, "Weeks shown on the insights pages."
+)
 CALMDESK_REPEAT_CONTACT_DAYS = env_int(
-    "CALMDESK_REPEAT_CONTACT_DAYS", 7, "A conversation within this many days of the customer's last one is a repeat contact."
+    "CALMDESK_REPEAT_CONTACT_DAYS",
+    7,
+    "A conversation within this many days of the customer's last one is a repeat contact.",
 )
 CALMDESK_CHURN_WINDOW_DAYS = env_int(
-    "CALMDESK_CHURN_WINDOW_DAYS", 60, "Silent-churn estimate: a customer not heard from for this many days has not come back."
+    "CALMDESK_CHURN_WINDOW_DAYS",
+    60,
+    "Silent-churn estimate: a customer not heard from for this many days has not come back.",
 )
 CALMDESK_VERDICT_MIN_COUNT = env_int(
-    "CALMDESK_VERDICT_MIN_COUNT", 10, "Fewest complaints (before + after) for a before/after verdict on a fix."
+    "CALMDESK_VERDICT_MIN_COUNT",
+    10,
+    "Fewest complaints (before + after) for a before/after verdict on a fix.",
 )
 CALMDESK_DIGEST_ENABLED = env_bool(
     "CALMDESK_DIGEST_ENABLED", True, "Email the weekly insights digest to managers and admins."
@@ -365,16 +443,24 @@ CALMDESK_DIGEST_ENABLED = env_bool(
 
 # SLAs, escalation, promises, compensation and wellbeing (docs/escalation.md).
 CALMDESK_ESCALATION_SWEEP_SECONDS = env_int(
-    "CALMDESK_ESCALATION_SWEEP_SECONDS", 60, "How often the SLA, promise, block and escalation sweep runs."
+    "CALMDESK_ESCALATION_SWEEP_SECONDS",
+    60,
+    "How often the SLA, promise, block and escalation sweep runs.",
 )
 CALMDESK_REPEAT_CONTACT_DAYS = env_int(
-    "CALMDESK_REPEAT_CONTACT_DAYS", 14, "A customer's earlier conversations with the same team within this many days count as contacts about the same issue."
+    "CALMDESK_REPEAT_CONTACT_DAYS",
+    14,
+    "A customer's earlier conversations with the same team within this many days count as contacts about the same issue.",
 )
 CALMDESK_HABITUAL_WINDOW_DAYS = env_int(
-    "CALMDESK_HABITUAL_WINDOW_DAYS", 365, "How far back the customer's history is read to tell a genuine grievance from a habitual claimant."
+    "CALMDESK_HABITUAL_WINDOW_DAYS",
+    365,
+    "How far back the customer's history is read to tell a genuine grievance from a habitual claimant.",
 )
 CALMDESK_HABITUAL_MIN_CLAIMS = env_int(
-    "CALMDESK_HABITUAL_MIN_CLAIMS", 3, "Compensations in that window that make a customer a habitual claimant (lower limits apply)."
+    "CALMDESK_HABITUAL_MIN_CLAIMS",
+    3,
+    "Compensations in that window that make a customer a habitual claimant (lower limits apply).",
 )
 
 # API

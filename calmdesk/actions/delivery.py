@@ -59,8 +59,13 @@ def do_deliver_reply(message_id: int) -> str:
             message.delivery = Delivery.FAILED
             message.delivery_error = str(exc)
             message.save(update_fields=["delivery", "delivery_error"])
-            log_event(EventKind.REPLY_FAILED, conversation=message.conversation,
-                      message=message.pk, via=Delivery.FAILED, error=str(exc))
+            log_event(
+                EventKind.REPLY_FAILED,
+                conversation=message.conversation,
+                message=message.pk,
+                via=Delivery.FAILED,
+                error=str(exc),
+            )
             failure = exc
         else:
             failure = None
@@ -68,8 +73,13 @@ def do_deliver_reply(message_id: int) -> str:
                 message.delivery = Delivery.RECORDED
                 message.delivered_at = timezone.now()
                 message.save(update_fields=["delivery", "delivered_at"])
-                log_event(EventKind.REPLY_DELIVERED, conversation=message.conversation,
-                          message=message.pk, via=Delivery.RECORDED, error="")
+                log_event(
+                    EventKind.REPLY_DELIVERED,
+                    conversation=message.conversation,
+                    message=message.pk,
+                    via=Delivery.RECORDED,
+                    error="",
+                )
                 return Delivery.RECORDED
     if failure is not None:
         raise failure
@@ -94,21 +104,39 @@ def outbox_for_reply(message: Message):
     from calmdesk.sms import sms_enabled
 
     conversation = message.conversation
-    common = {"key": f"reply:{message.pk}", "kind": OutboxKind.REPLY, "message": message,
-              "customer": conversation.customer, "send_now": False}
+    common = {
+        "key": f"reply:{message.pk}",
+        "kind": OutboxKind.REPLY,
+        "message": message,
+        "customer": conversation.customer,
+        "send_now": False,
+    }
     if message.channel == Channel.EMAIL:
         to, subject, headers = _email_envelope(message)
         message.email_message_id = headers["Message-ID"].strip("<>")
         message.save(update_fields=["email_message_id"])
-        return enqueue(channel=OutboxChannel.EMAIL, to=to, subject=subject, headers=headers,
-                       body=message.body, **common)
-    phone = conversation.customer.identities.filter(kind=IdentityKind.PHONE).values_list(
-        "value", flat=True).first()
+        return enqueue(
+            channel=OutboxChannel.EMAIL,
+            to=to,
+            subject=subject,
+            headers=headers,
+            body=message.body,
+            **common,
+        )
+    phone = (
+        conversation.customer.identities.filter(kind=IdentityKind.PHONE)
+        .values_list("value", flat=True)
+        .first()
+    )
     if message.channel == Channel.SMS and phone and sms_enabled():
         return enqueue(channel=OutboxChannel.SMS, to=phone, body=message.body, **common)
     if settings.CALMDESK_OUTGOING_WEBHOOK_URL:
-        return enqueue(channel=OutboxChannel.WEBHOOK, to=settings.CALMDESK_OUTGOING_WEBHOOK_URL,
-                       body=json.dumps(_webhook_payload(message)), **common)
+        return enqueue(
+            channel=OutboxChannel.WEBHOOK,
+            to=settings.CALMDESK_OUTGOING_WEBHOOK_URL,
+            body=json.dumps(_webhook_payload(message)),
+            **common,
+        )
     return None
 
 

@@ -56,7 +56,9 @@ PLAN_LOOKBACK = timedelta(days=14)
 
 def case_level(conversation: Conversation) -> str:
     """The case's level at its worst: the peak difficulty's level, or the current one."""
-    peak = next((lv for floor, lv in LEVEL_FLOORS if conversation.peak_difficulty >= floor), Level.CALM)
+    peak = next(
+        (lv for floor, lv in LEVEL_FLOORS if conversation.peak_difficulty >= floor), Level.CALM
+    )
     return max(peak, conversation.level or Level.CALM, key=lambda lv: _RANK.get(lv, 0))
 
 
@@ -73,7 +75,9 @@ def case_context(conversation: Conversation, agent_name: str = "") -> DraftConte
     """What a personal follow-up needs: their name, their issue, what was done."""
     from calmdesk.insights.recovery import case_remedies
 
-    inbound = list(conversation.messages.filter(direction=Direction.IN).values_list("body", flat=True)[:20])
+    inbound = list(
+        conversation.messages.filter(direction=Direction.IN).values_list("body", flat=True)[:20]
+    )
     agent = conversation.assignee
     return DraftContext(
         first_name=first_name(conversation.customer.name),
@@ -96,11 +100,15 @@ def _due(conversation: Conversation, resolved: datetime, rule) -> datetime:
 
 
 @transaction.atomic
-def do_plan_follow_up(conversation: Conversation, *, plan: FollowUpPlan | None = None) -> FollowUp | None:
+def do_plan_follow_up(
+    conversation: Conversation, *, plan: FollowUpPlan | None = None
+) -> FollowUp | None:
     """Plan what follows this resolution (once per resolution). None if not resolved."""
     if conversation.status not in DONE or conversation.resolved_at is None:
         return None
-    existing = FollowUp.objects.filter(conversation=conversation, resolution_at=conversation.resolved_at).first()
+    existing = FollowUp.objects.filter(
+        conversation=conversation, resolution_at=conversation.resolved_at
+    ).first()
     if existing is not None:
         return existing
     plan = plan or load_plan()
@@ -118,7 +126,9 @@ def do_plan_follow_up(conversation: Conversation, *, plan: FollowUpPlan | None =
         t = plan.templates
         draft = render(t.check_in_sms if channel == OutboxChannel.SMS else t.check_in_email, ctx)
         fields.update(
-            mode=rule.send, message_kind=rule.message, channel=channel,
+            mode=rule.send,
+            message_kind=rule.message,
+            channel=channel,
             survey_kind="" if rule.survey == "none" else rule.survey,
             subject=render(t.check_in_subject, ctx)[:300],
             draft=draft if rule.message == FollowUpMessage.CHECK_IN else "",
@@ -131,24 +141,40 @@ def do_plan_follow_up(conversation: Conversation, *, plan: FollowUpPlan | None =
                 conversation=conversation, resolution_at=conversation.resolved_at, **fields
             )
     except IntegrityError:  # planned concurrently by another process
-        return FollowUp.objects.get(conversation=conversation, resolution_at=conversation.resolved_at)
-    log_event(EventKind.FOLLOW_UP_PLANNED, conversation=conversation, follow_up=follow_up.pk,
-              state=follow_up.state, due_at=follow_up.due_at.isoformat(), mode=follow_up.mode)
+        return FollowUp.objects.get(
+            conversation=conversation, resolution_at=conversation.resolved_at
+        )
+    log_event(
+        EventKind.FOLLOW_UP_PLANNED,
+        conversation=conversation,
+        follow_up=follow_up.pk,
+        state=follow_up.state,
+        due_at=follow_up.due_at.isoformat(),
+        mode=follow_up.mode,
+    )
     if follow_up.state == FollowUpState.SCHEDULED and follow_up.mode == FollowUpMode.REVIEW:
         from calmdesk.actions.notify import notify
 
         when = timezone.localtime(follow_up.due_at).strftime("%a %d %b %H:%M")
-        notify([conversation.assignee], "follow_up.review",
-               f"Glance at the follow-up to {conversation.customer} before {when}",
-               "It goes out when you approve it.", conversation=conversation,
-               url="/follow-up/", email=False, chat=False)
+        notify(
+            [conversation.assignee],
+            "follow_up.review",
+            f"Glance at the follow-up to {conversation.customer} before {when}",
+            "It goes out when you approve it.",
+            conversation=conversation,
+            url="/follow-up/",
+            email=False,
+            chat=False,
+        )
     return follow_up
 
 
 def plan_resolved(now: datetime | None = None, plan: FollowUpPlan | None = None) -> int:
     """Plan follow-ups for recently resolved conversations that have none yet."""
     now = now or timezone.now()
-    planned = FollowUp.objects.filter(conversation=OuterRef("pk"), resolution_at=OuterRef("resolved_at"))
+    planned = FollowUp.objects.filter(
+        conversation=OuterRef("pk"), resolution_at=OuterRef("resolved_at")
+    )
     conversations = (
         Conversation.objects.filter(status__in=DONE, resolved_at__gte=now - PLAN_LOOKBACK)
         .exclude(Exists(planned))
@@ -169,8 +195,13 @@ def do_approve_follow_up(agent: Agent, follow_up: FollowUp, body: str | None = N
         fields["draft"] = body[:10000]
     if not FollowUp.objects.filter(pk=follow_up.pk, state=FollowUpState.SCHEDULED).update(**fields):
         return False
-    log_event(EventKind.FOLLOW_UP_APPROVED, actor=agent, conversation=follow_up.conversation,
-              follow_up=follow_up.pk, edited=body is not None)
+    log_event(
+        EventKind.FOLLOW_UP_APPROVED,
+        actor=agent,
+        conversation=follow_up.conversation,
+        follow_up=follow_up.pk,
+        edited=body is not None,
+    )
     return True
 
 
@@ -180,15 +211,23 @@ def do_cancel_follow_up(actor: Agent | None, follow_up: FollowUp, reason: str) -
         state=FollowUpState.CANCELLED, reason=reason[:300]
     ):
         return False
-    log_event(EventKind.FOLLOW_UP_CANCELLED, actor=actor, conversation=follow_up.conversation,
-              follow_up=follow_up.pk, reason=reason[:300])
+    log_event(
+        EventKind.FOLLOW_UP_CANCELLED,
+        actor=actor,
+        conversation=follow_up.conversation,
+        follow_up=follow_up.pk,
+        reason=reason[:300],
+    )
     return True
 
 
 def send_due_follow_ups(now: datetime | None = None, plan: FollowUpPlan | None = None) -> int:
     now = now or timezone.now()
-    ids = list(FollowUp.objects.filter(state=FollowUpState.SCHEDULED, due_at__lte=now)
-               .values_list("id", flat=True)[:500])
+    ids = list(
+        FollowUp.objects.filter(state=FollowUpState.SCHEDULED, due_at__lte=now).values_list(
+            "id", flat=True
+        )[:500]
+    )
     plan = plan or load_plan()
     return sum(1 for pk in ids if do_send_follow_up(pk, now=now, plan=plan))
 
@@ -199,18 +238,24 @@ READY = Q(mode=FollowUpMode.AUTO) | Q(approved_at__isnull=False)
 @transaction.atomic
 def do_send_follow_up(follow_up_id: int, *, now: datetime, plan: FollowUpPlan) -> bool:
     """Send one due follow-up, exactly once; True if this call sent it."""
-    fu = FollowUp.objects.select_related("conversation__customer", "conversation__team",
-                                         "conversation__assignee__user", "approved_by__user").get(pk=follow_up_id)
+    fu = FollowUp.objects.select_related(
+        "conversation__customer",
+        "conversation__team",
+        "conversation__assignee__user",
+        "approved_by__user",
+    ).get(pk=follow_up_id)
     conv = fu.conversation
     if conv.status not in DONE or conv.resolved_at != fu.resolution_at:
         do_cancel_follow_up(None, fu, "the conversation was reopened")
         return False
     if unsubscribed(conv.customer_id):
         FollowUp.objects.filter(pk=fu.pk, state=FollowUpState.SCHEDULED).update(
-            state=FollowUpState.SKIPPED, reason="the customer unsubscribed")
+            state=FollowUpState.SKIPPED, reason="the customer unsubscribed"
+        )
         return False
-    claimed = FollowUp.objects.filter(READY, pk=fu.pk, state=FollowUpState.SCHEDULED,
-                                      due_at__lte=now).update(state=FollowUpState.SENT, sent_at=now)
+    claimed = FollowUp.objects.filter(
+        READY, pk=fu.pk, state=FollowUpState.SCHEDULED, due_at__lte=now
+    ).update(state=FollowUpState.SENT, sent_at=now)
     if not claimed:
         return False  # not approved yet, not due, or another sender won
     contact = contact_for(conv.customer, fu.channel)
@@ -218,14 +263,26 @@ def do_send_follow_up(follow_up_id: int, *, now: datetime, plan: FollowUpPlan) -
         raise ValidationError("The customer can no longer be reached privately.")
     survey = None
     if fu.survey_kind:
-        survey = create_survey(conv.customer, fu.survey_kind, conversation=conv, follow_up=fu,
-                               channel=contact[0], now=now, plan=plan)
+        survey = create_survey(
+            conv.customer,
+            fu.survey_kind,
+            conversation=conv,
+            follow_up=fu,
+            channel=contact[0],
+            now=now,
+            plan=plan,
+        )
     if fu.message_kind == FollowUpMessage.SURVEY_ONLY:
         _send_survey_only(fu, survey, contact, plan)
     else:
         _send_check_in(fu, survey, contact, plan, now)
-    log_event(EventKind.FOLLOW_UP_SENT, conversation=conv, follow_up=fu.pk, channel=contact[0],
-              survey=getattr(survey, "pk", None))
+    log_event(
+        EventKind.FOLLOW_UP_SENT,
+        conversation=conv,
+        follow_up=fu.pk,
+        channel=contact[0],
+        survey=getattr(survey, "pk", None),
+    )
     return True
 
 
@@ -239,13 +296,27 @@ def _send_survey_only(fu: FollowUp, survey: Survey | None, contact, plan: Follow
     channel, address = contact
     if channel == OutboxChannel.SMS:
         body = render(t.survey_sms, ctx) + " " + render(t.unsubscribe_sms, ctx)
-        enqueue(key=f"survey:{survey.pk}", kind=OutboxKind.SURVEY, channel=channel, to=address,
-                body=body, survey=survey)
+        enqueue(
+            key=f"survey:{survey.pk}",
+            kind=OutboxKind.SURVEY,
+            channel=channel,
+            to=address,
+            body=body,
+            survey=survey,
+        )
         return
     body = render(t.survey_email, ctx) + "\n\n--\n" + render(t.unsubscribe_email, ctx)
     mid = f"<cd.survey.{survey.pk}@{settings.CALMDESK_MESSAGE_ID_DOMAIN}>"
-    enqueue(key=f"survey:{survey.pk}", kind=OutboxKind.SURVEY, channel=channel, to=address,
-            subject=render(t.survey_subject, ctx), body=body, headers=email_headers(mid), survey=survey)
+    enqueue(
+        key=f"survey:{survey.pk}",
+        kind=OutboxKind.SURVEY,
+        channel=channel,
+        to=address,
+        subject=render(t.survey_subject, ctx),
+        body=body,
+        headers=email_headers(mid),
+        survey=survey,
+    )
 
 
 def _send_check_in(fu: FollowUp, survey: Survey | None, contact, plan: FollowUpPlan, now) -> None:
@@ -256,19 +327,41 @@ def _send_check_in(fu: FollowUp, survey: Survey | None, contact, plan: FollowUpP
     ctx = case_context(conv)
     body = fu.draft
     if channel == OutboxChannel.SMS:
-        extra = (" Tell us how we did: {survey_url}" if survey else "") + " " + render(t.unsubscribe_sms, ctx)
+        extra = (
+            (" Tell us how we did: {survey_url}" if survey else "")
+            + " "
+            + render(t.unsubscribe_sms, ctx)
+        )
     else:
-        extra = ("\n\n" + render(t.survey_line_email, ctx) if survey else "")
+        extra = "\n\n" + render(t.survey_line_email, ctx) if survey else ""
         extra += "\n\n--\n" + render(t.unsubscribe_email, ctx)
     author = fu.approved_by or conv.assignee
-    shown = (body + extra).replace("{survey_url}", "[survey link]").replace("{unsubscribe_url}", "[unsubscribe link]")
-    message = Message.objects.create(conversation=conv, channel=conv.channel, direction=Direction.OUT,
-                                     author=author, body=shown, sent_at=now, delivery=Delivery.QUEUED)
+    shown = (
+        (body + extra)
+        .replace("{survey_url}", "[survey link]")
+        .replace("{unsubscribe_url}", "[unsubscribe link]")
+    )
+    message = Message.objects.create(
+        conversation=conv,
+        channel=conv.channel,
+        direction=Direction.OUT,
+        author=author,
+        body=shown,
+        sent_at=now,
+        delivery=Delivery.QUEUED,
+    )
     Conversation.objects.filter(pk=conv.pk).update(last_outbound_at=now)
     FollowUp.objects.filter(pk=fu.pk).update(sent_message=message)
-    common = {"key": f"followup:{fu.pk}", "kind": OutboxKind.FOLLOW_UP, "message": message,
-              "survey": survey, "customer": conv.customer, "channel": channel, "to": address,
-              "body": body + extra}
+    common = {
+        "key": f"followup:{fu.pk}",
+        "kind": OutboxKind.FOLLOW_UP,
+        "message": message,
+        "survey": survey,
+        "customer": conv.customer,
+        "channel": channel,
+        "to": address,
+        "body": body + extra,
+    }
     if channel == OutboxChannel.SMS:
         enqueue(**common)
         return
@@ -281,9 +374,14 @@ def _send_check_in(fu: FollowUp, survey: Survey | None, contact, plan: FollowUpP
 
 # -- recovery opportunities ---------------------------------------------------
 def add_system_note(conversation: Conversation, text: str) -> Message:
-    note = Message.objects.create(conversation=conversation, channel=conversation.channel,
-                                  direction=Direction.NOTE, author=None, body=text,
-                                  sent_at=timezone.now())
+    note = Message.objects.create(
+        conversation=conversation,
+        channel=conversation.channel,
+        direction=Direction.NOTE,
+        author=None,
+        body=text,
+        sent_at=timezone.now(),
+    )
     log_event(EventKind.NOTE_ADDED, conversation=conversation, message=note.pk, system=True)
     return note
 
@@ -314,23 +412,41 @@ def do_recovery_opportunity(survey: Survey, *, angry: bool = False) -> list:
         Conversation.objects.filter(pk=conv.pk).update(awaiting_reply=True)
         add_system_note(conv, "Private recovery opportunity. " + answer_text(survey))
     agents = _recipients(conv)
-    log_event(EventKind.RECOVERY_OPPORTUNITY, conversation=conv, customer=survey.customer,
-              survey=survey.pk, score=survey.score, angry=angry, alerted=[a.pk for a in agents])
+    log_event(
+        EventKind.RECOVERY_OPPORTUNITY,
+        conversation=conv,
+        customer=survey.customer,
+        survey=survey.pk,
+        score=survey.score,
+        angry=angry,
+        alerted=[a.pk for a in agents],
+    )
     kind = "survey.angry_comment" if angry else "survey.low_score"
     title = f"{survey.customer} answered {survey.score}/{survey.scale[1]}"
     title += " with an upset comment" if angry else ""
     body = answer_text(survey) + "\n\nThe case is open again: a private chance to put it right."
-    return notify(agents, kind, title, body, conversation=conv, url=f"/c/{conv.pk}/" if conv else "")
+    return notify(
+        agents, kind, title, body, conversation=conv, url=f"/c/{conv.pk}/" if conv else ""
+    )
 
 
 # -- later behaviour ------------------------------------------------------------
 @transaction.atomic
-def do_record_customer_event(customer: Customer, kind: str, occurred_at: datetime, *,
-                             external_id: str = "", value=None, currency: str = "",
-                             data: dict | None = None) -> tuple[CustomerEvent, bool]:
+def do_record_customer_event(
+    customer: Customer,
+    kind: str,
+    occurred_at: datetime,
+    *,
+    external_id: str = "",
+    value=None,
+    currency: str = "",
+    data: dict | None = None,
+) -> tuple[CustomerEvent, bool]:
     """Record a purchase, renewal, cancellation... once per external_id."""
     if kind not in CustomerEventKind.values:
-        raise ValidationError(f"Unknown kind {kind!r}; expected one of {', '.join(CustomerEventKind.values)}.")
+        raise ValidationError(
+            f"Unknown kind {kind!r}; expected one of {', '.join(CustomerEventKind.values)}."
+        )
     if occurred_at.tzinfo is None:
         raise ValidationError("occurred_at must include a time zone.")
     if external_id:
@@ -340,8 +456,13 @@ def do_record_customer_event(customer: Customer, kind: str, occurred_at: datetim
     try:
         with transaction.atomic():
             event = CustomerEvent.objects.create(
-                customer=customer, kind=kind, occurred_at=occurred_at, external_id=external_id[:200],
-                value=value, currency=(currency or "")[:3].upper(), data=data or {},
+                customer=customer,
+                kind=kind,
+                occurred_at=occurred_at,
+                external_id=external_id[:200],
+                value=value,
+                currency=(currency or "")[:3].upper(),
+                data=data or {},
             )
     except IntegrityError:
         return CustomerEvent.objects.get(external_id=external_id), False

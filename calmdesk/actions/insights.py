@@ -59,7 +59,11 @@ def do_sync_taxonomy() -> int:
     for spec in policy_taxonomy():
         cause, created = RootCause.objects.get_or_create(
             key=spec.key,
-            defaults={"label": spec.label, "origin": CauseOrigin.POLICY, "description": spec.description},
+            defaults={
+                "label": spec.label,
+                "origin": CauseOrigin.POLICY,
+                "description": spec.description,
+            },
         )
         if created:
             added += 1
@@ -120,8 +124,15 @@ def _store_decisions(order, texts, times, preds, specs, rows, min_conf) -> int:
         cause = rows.get(d.key) or rows[OTHER]
         cc = existing.get(cid)
         if cc is None:
-            new.append(ConversationCause(conversation_id=cid, cause=cause, source=d.source,
-                                         confidence=d.confidence, occurred_at=times.get(cid, now)))
+            new.append(
+                ConversationCause(
+                    conversation_id=cid,
+                    cause=cause,
+                    source=d.source,
+                    confidence=d.confidence,
+                    occurred_at=times.get(cid, now),
+                )
+            )
         elif cc.source != CauseSource.AGENT:
             cc.cause, cc.source, cc.confidence = cause, d.source, d.confidence
             cc.updated_at = now
@@ -141,17 +152,26 @@ def check_correct_cause(agent: Agent, conversation_id: int, cause_key: str) -> C
 
 
 @transaction.atomic
-def do_correct_cause(agent: Agent, conversation: Conversation, cause: RootCause) -> ConversationCause:
+def do_correct_cause(
+    agent: Agent, conversation: Conversation, cause: RootCause
+) -> ConversationCause:
     """Record an agent's root cause; it is kept and it trains the next model."""
     cc = ConversationCause.objects.select_for_update().filter(conversation=conversation).first()
     before = {"cause": cc.cause.key, "source": cc.source} if cc else None
     if cc is None:
-        occurred = reading.first_inbound_times([conversation.pk]).get(conversation.pk, timezone.now())
+        occurred = reading.first_inbound_times([conversation.pk]).get(
+            conversation.pk, timezone.now()
+        )
         cc = ConversationCause(conversation=conversation, occurred_at=occurred)
     cc.cause, cc.source, cc.confidence, cc.assigned_by = cause, CauseSource.AGENT, 1.0, agent
     cc.save()
-    log_event(InsightsEvent.CAUSE_CORRECTED, actor=agent, conversation=conversation,
-              before=before, after={"cause": cause.key, "source": CauseSource.AGENT})
+    log_event(
+        InsightsEvent.CAUSE_CORRECTED,
+        actor=agent,
+        conversation=conversation,
+        before=before,
+        after={"cause": cause.key, "source": CauseSource.AGENT},
+    )
     return cc
 
 
@@ -164,8 +184,13 @@ def do_train_cause_model(*, features: str | None = None) -> dict[str, Any]:
     model = CauseClassifier.train(texts, labels, weights, features=kind)
     path = reading.model_path()
     model.save(path)
-    stats = {"examples": model.trained_on, "causes": model.labels, "features": model.features,
-             "corrections": sum(1 for w in weights if w > 1), "path": str(path)}
+    stats = {
+        "examples": model.trained_on,
+        "causes": model.labels,
+        "features": model.features,
+        "corrections": sum(1 for w in weights if w > 1),
+        "path": str(path),
+    }
     with transaction.atomic():
         log_event(InsightsEvent.MODEL_TRAINED, **stats)
     return stats
@@ -179,26 +204,43 @@ def do_discover(now: datetime | None = None, *, features: str | None = None) -> 
     days = int(setting("CALMDESK_DISCOVERY_DAYS", 28))
     since = now - timedelta(days=days)
     ids = list(
-        ConversationCause.objects.filter(cause__key=OTHER, occurred_at__gte=since, occurred_at__lte=now)
-        .order_by("-occurred_at").values_list("conversation_id", flat=True)[:3000]
+        ConversationCause.objects.filter(
+            cause__key=OTHER, occurred_at__gte=since, occurred_at__lte=now
+        )
+        .order_by("-occurred_at")
+        .values_list("conversation_id", flat=True)[:3000]
     )
     texts = reading.complaint_texts(ids)
     ids = [i for i in ids if i in texts]
-    clusters = discover([texts[i] for i in ids], features=features or setting("CALMDESK_CAUSE_FEATURES", "auto"),
-                        min_cluster=int(setting("CALMDESK_DISCOVERY_MIN_CLUSTER", 5)))
+    clusters = discover(
+        [texts[i] for i in ids],
+        features=features or setting("CALMDESK_CAUSE_FEATURES", "auto"),
+        min_cluster=int(setting("CALMDESK_DISCOVERY_MIN_CLUSTER", 5)),
+    )
     created = []
     for c in clusters:
         members = [ids[i] for i in c.members]
         try:
             with transaction.atomic():
                 proposal = CauseProposal.objects.create(
-                    label=c.label[:120], terms=c.terms, size=len(members), cohesion=c.cohesion,
-                    examples=[{"conversation": ids[i], "text": texts[ids[i]][:300]} for i in c.examples],
-                    conversation_ids=members, signature=c.signature[:200] or f"cluster-{members[0]}",
-                    window_start=since, window_end=now,
+                    label=c.label[:120],
+                    terms=c.terms,
+                    size=len(members),
+                    cohesion=c.cohesion,
+                    examples=[
+                        {"conversation": ids[i], "text": texts[ids[i]][:300]} for i in c.examples
+                    ],
+                    conversation_ids=members,
+                    signature=c.signature[:200] or f"cluster-{members[0]}",
+                    window_start=since,
+                    window_end=now,
                 )
-                log_event(InsightsEvent.CAUSE_PROPOSED, proposal=proposal.pk, label=proposal.label,
-                          size=proposal.size)
+                log_event(
+                    InsightsEvent.CAUSE_PROPOSED,
+                    proposal=proposal.pk,
+                    label=proposal.label,
+                    size=proposal.size,
+                )
         except IntegrityError:
             continue  # proposed before (same distinctive terms): not again
         created.append(proposal)
@@ -219,16 +261,28 @@ def do_accept_proposal(agent: Agent, proposal: CauseProposal, *, label: str = ""
         raise ValidationError("This proposal has already been decided.")
     label = (label or proposal.label).strip()[:120]
     key = _unique_key(label)
-    cause = RootCause.objects.create(key=key, label=label, origin=CauseOrigin.DISCOVERED,
-                                     cues=proposal.terms[:5], description=", ".join(proposal.terms))
+    cause = RootCause.objects.create(
+        key=key,
+        label=label,
+        origin=CauseOrigin.DISCOVERED,
+        cues=proposal.terms[:5],
+        description=", ".join(proposal.terms),
+    )
     moved = ConversationCause.objects.filter(
         conversation_id__in=proposal.conversation_ids, cause__key=OTHER
-    ).update(cause=cause, source=CauseSource.AGENT, confidence=1.0, assigned_by=agent,
-             updated_at=timezone.now())
+    ).update(
+        cause=cause,
+        source=CauseSource.AGENT,
+        confidence=1.0,
+        assigned_by=agent,
+        updated_at=timezone.now(),
+    )
     proposal.status, proposal.cause = ProposalStatus.ACCEPTED, cause
     proposal.decided_by, proposal.decided_at = agent, timezone.now()
     proposal.save(update_fields=["status", "cause", "decided_by", "decided_at"])
-    log_event(InsightsEvent.PROPOSAL_ACCEPTED, actor=agent, proposal=proposal.pk, cause=key, moved=moved)
+    log_event(
+        InsightsEvent.PROPOSAL_ACCEPTED, actor=agent, proposal=proposal.pk, cause=key, moved=moved
+    )
     return cause
 
 
@@ -249,7 +303,10 @@ def do_dismiss_proposal(agent: Agent, proposal: CauseProposal) -> CauseProposal:
     if proposal.status != ProposalStatus.OPEN:
         raise ValidationError("This proposal has already been decided.")
     proposal.status, proposal.decided_by, proposal.decided_at = (
-        ProposalStatus.DISMISSED, agent, timezone.now())
+        ProposalStatus.DISMISSED,
+        agent,
+        timezone.now(),
+    )
     proposal.save(update_fields=["status", "decided_by", "decided_at"])
     log_event(InsightsEvent.PROPOSAL_DISMISSED, actor=agent, proposal=proposal.pk)
     return proposal
@@ -257,20 +314,35 @@ def do_dismiss_proposal(agent: Agent, proposal: CauseProposal) -> CauseProposal:
 
 @transaction.atomic
 def do_set_cause_owner(
-    agent: Agent, cause: RootCause, *, owner: Agent | None, fix_description: str = "",
+    agent: Agent,
+    cause: RootCause,
+    *,
+    owner: Agent | None,
+    fix_description: str = "",
     fix_date: date | None = None,
 ) -> RootCause:
     """Put an owner on a cause, with what they will fix and when (the before/after split)."""
     _require_manager(agent)
     if len(fix_description) > 5000:
         raise ValidationError("The fix description is over 5,000 characters.")
-    before = {"owner": cause.owner_id, "fix_description": cause.fix_description,
-              "fix_date": cause.fix_date.isoformat() if cause.fix_date else None}
+    before = {
+        "owner": cause.owner_id,
+        "fix_description": cause.fix_description,
+        "fix_date": cause.fix_date.isoformat() if cause.fix_date else None,
+    }
     cause.owner, cause.fix_description, cause.fix_date = owner, fix_description.strip(), fix_date
     cause.save(update_fields=["owner", "fix_description", "fix_date", "updated_at"])
-    log_event(InsightsEvent.CAUSE_OWNER_SET, actor=agent, before=before, cause=cause.key,
-              after={"owner": getattr(owner, "pk", None), "fix_description": cause.fix_description,
-                     "fix_date": fix_date.isoformat() if fix_date else None})
+    log_event(
+        InsightsEvent.CAUSE_OWNER_SET,
+        actor=agent,
+        before=before,
+        cause=cause.key,
+        after={
+            "owner": getattr(owner, "pk", None),
+            "fix_description": cause.fix_description,
+            "fix_date": fix_date.isoformat() if fix_date else None,
+        },
+    )
     return cause
 
 
@@ -284,8 +356,13 @@ def do_set_cause_status(agent: Agent, cause: RootCause, status: str) -> RootCaus
     before = {"status": cause.status}
     cause.status = status
     cause.save(update_fields=["status", "updated_at"])
-    log_event(InsightsEvent.CAUSE_STATUS, actor=agent, before=before, after={"status": status},
-              cause=cause.key)
+    log_event(
+        InsightsEvent.CAUSE_STATUS,
+        actor=agent,
+        before=before,
+        after={"status": status},
+        cause=cause.key,
+    )
     return cause
 
 
@@ -313,7 +390,10 @@ def do_send_digest(now: datetime | None = None, *, force: bool = False) -> int:
     year, week, _ = timezone.localtime(now).isocalendar()
     key = f"{year}-W{week:02d}"
     with transaction.atomic():
-        if not force and Event.objects.filter(kind=InsightsEvent.DIGEST_SENT, data__week=key).exists():
+        if (
+            not force
+            and Event.objects.filter(kind=InsightsEvent.DIGEST_SENT, data__week=key).exists()
+        ):
             return 0
         emails = build_digests(now)
         if not emails:

@@ -215,7 +215,9 @@ def _thread_key(inbound: Inbound) -> str:
 def _location(ref: str) -> Location | None:
     if not ref:
         return None
-    location = Location.objects.filter(slug=ref).first() or Location.objects.filter(name=ref).first()
+    location = (
+        Location.objects.filter(slug=ref).first() or Location.objects.filter(name=ref).first()
+    )
     if location is None:
         raise InboundError(f"unknown location {ref!r}")
     return location
@@ -230,9 +232,9 @@ def _team(ref: str, location: Location | None) -> Team:
     if location is not None and location.team_id:
         return location.team
     default = settings.CALMDESK_DEFAULT_TEAM
-    team = (Team.objects.filter(slug=default).first() if default else None) or Team.objects.order_by(
-        "id"
-    ).first()
+    team = (
+        Team.objects.filter(slug=default).first() if default else None
+    ) or Team.objects.order_by("id").first()
     if team is None:
         team = Team.objects.create(name="Support", slug="support")
     return team

@@ -45,7 +45,14 @@ def notify(
     url = url or (f"/c/{conversation.pk}/" if conversation else "")
     rows = Notification.objects.bulk_create(
         [
-            Notification(recipient=a, kind=kind, title=title[:200], body=body, url=url, conversation=conversation)
+            Notification(
+                recipient=a,
+                kind=kind,
+                title=title[:200],
+                body=body,
+                url=url,
+                conversation=conversation,
+            )
             for a in unique.values()
         ]
     )
@@ -72,7 +79,9 @@ def _absolute(url: str) -> str:
 def _email(addresses: list[str], title: str, body: str, url: str) -> None:
     text = f"{body}\n\n{_absolute(url)}".strip()
     try:
-        send_mail(f"[Calmdesk] {' '.join(title.split())}", text, settings.DEFAULT_FROM_EMAIL, addresses)
+        send_mail(
+            f"[Calmdesk] {' '.join(title.split())}", text, settings.DEFAULT_FROM_EMAIL, addresses
+        )
     except OSError as exc:
         log.warning("alert email failed: %s", exc)
 

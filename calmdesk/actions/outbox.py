@@ -184,12 +184,25 @@ def _log(row: OutboxMessage, outcome: _Outcome) -> None:
         log.warning("outbox %s (%s) gave up: %s", row.pk, row.key, outcome.error)
     if row.kind == OutboxKind.REPLY and row.message_id:
         message = Message.objects.select_related("conversation__customer").get(pk=row.message_id)
-        kind = EventKind.REPLY_DELIVERED if outcome.state == OutboxState.SENT else EventKind.REPLY_FAILED
-        log_event(kind, conversation=message.conversation, message=message.pk,
-                  via=str(outcome.state), error=outcome.error[:500])
+        kind = (
+            EventKind.REPLY_DELIVERED
+            if outcome.state == OutboxState.SENT
+            else EventKind.REPLY_FAILED
+        )
+        log_event(
+            kind,
+            conversation=message.conversation,
+            message=message.pk,
+            via=str(outcome.state),
+            error=outcome.error[:500],
+        )
     elif outcome.state in (OutboxState.SENT, OutboxState.FAILED):
-        kind = EventKind.OUTBOX_SENT if outcome.state == OutboxState.SENT else EventKind.OUTBOX_FAILED
-        log_event(kind, customer=row.customer, outbox=row.pk, key=row.key, error=outcome.error[:500])
+        kind = (
+            EventKind.OUTBOX_SENT if outcome.state == OutboxState.SENT else EventKind.OUTBOX_FAILED
+        )
+        log_event(
+            kind, customer=row.customer, outbox=row.pk, key=row.key, error=outcome.error[:500]
+        )
 
 
 def _mirror(row: OutboxMessage, outcome: _Outcome, now: datetime) -> None:
@@ -209,9 +222,12 @@ def _mirror(row: OutboxMessage, outcome: _Outcome, now: datetime) -> None:
 def _opted_out(customer_id: int | None) -> bool:
     from calmdesk.models import ContactPreference
 
-    return bool(customer_id) and ContactPreference.objects.filter(
-        customer_id=customer_id, unsubscribed_at__isnull=False
-    ).exists()
+    return (
+        bool(customer_id)
+        and ContactPreference.objects.filter(
+            customer_id=customer_id, unsubscribed_at__isnull=False
+        ).exists()
+    )
 
 
 def render_body(row: OutboxMessage) -> str:
@@ -237,8 +253,11 @@ def _send(row: OutboxMessage) -> str:
 
             headers["List-Unsubscribe"] = f"<{unsubscribe_url(row.customer)}>"
         email = EmailMessage(
-            subject=row.subject, body=body, from_email=settings.DEFAULT_FROM_EMAIL,
-            to=[row.to], headers=headers,
+            subject=row.subject,
+            body=body,
+            from_email=settings.DEFAULT_FROM_EMAIL,
+            to=[row.to],
+            headers=headers,
         )
         try:
             email.send(fail_silently=False)
@@ -261,7 +280,11 @@ def _post_webhook(row: OutboxMessage, body: str) -> str:
 
     url = row.to or settings.CALMDESK_OUTGOING_WEBHOOK_URL
     data = body.encode()
-    headers = {"Content-Type": "application/json", "User-Agent": "Calmdesk", "Idempotency-Key": row.key}
+    headers = {
+        "Content-Type": "application/json",
+        "User-Agent": "Calmdesk",
+        "Idempotency-Key": row.key,
+    }
     if settings.CALMDESK_OUTGOING_WEBHOOK_SECRET:
         headers["X-Calmdesk-Signature"] = sign_webhook(
             settings.CALMDESK_OUTGOING_WEBHOOK_SECRET, int(time.time()), data

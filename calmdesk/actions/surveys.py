@@ -79,9 +79,11 @@ def find_survey(raw: str) -> Survey | None:
     """The survey this token opens, or None (malformed, tampered or guessed)."""
     if not TOKEN_SHAPE.match(raw or ""):
         return None
-    return Survey.objects.select_related("customer", "conversation").filter(
-        token_hash=_hash("survey", raw)
-    ).first()
+    return (
+        Survey.objects.select_related("customer", "conversation")
+        .filter(token_hash=_hash("survey", raw))
+        .first()
+    )
 
 
 def find_preference(raw: str) -> ContactPreference | None:
@@ -114,7 +116,9 @@ def unsubscribed(customer_id: int) -> bool:
 def contact_for(customer: Customer, prefer: str = "") -> tuple[str, str] | None:
     """(channel, address) for a private message: SMS when preferred and possible, else email."""
     values = dict.fromkeys((IdentityKind.EMAIL, IdentityKind.PHONE), "")
-    for kind, value in customer.identities.filter(kind__in=list(values)).values_list("kind", "value"):
+    for kind, value in customer.identities.filter(kind__in=list(values)).values_list(
+        "kind", "value"
+    ):
         values[kind] = values[kind] or value
     email, phone = values[IdentityKind.EMAIL], values[IdentityKind.PHONE]
     can_sms = bool(phone) and sms_enabled()
@@ -127,15 +131,22 @@ def contact_for(customer: Customer, prefer: str = "") -> tuple[str, str] | None:
     return None
 
 
-def draft_context(customer: Customer, conversation: Conversation | None, agent_name: str = "") -> DraftContext:
+def draft_context(
+    customer: Customer, conversation: Conversation | None, agent_name: str = ""
+) -> DraftContext:
     from calmdesk.actions.followup import case_context
 
     if conversation is not None:
         return case_context(conversation, agent_name)
     from calmdesk.playbook.followup import first_name
 
-    return DraftContext(first_name(customer.name), "your recent contact with us", (),
-                        agent_name or "The support team", "our support team")
+    return DraftContext(
+        first_name(customer.name),
+        "your recent contact with us",
+        (),
+        agent_name or "The support team",
+        "our support team",
+    )
 
 
 def email_headers(message_id: str) -> dict[str, str]:
@@ -148,26 +159,56 @@ def email_headers(message_id: str) -> dict[str, str]:
 
 
 # -- sending --------------------------------------------------------------------
-def create_survey(customer: Customer, kind: str, *, conversation=None, campaign=None,
-                  follow_up=None, channel: str, now: datetime, plan: FollowUpPlan) -> Survey:
+def create_survey(
+    customer: Customer,
+    kind: str,
+    *,
+    conversation=None,
+    campaign=None,
+    follow_up=None,
+    channel: str,
+    now: datetime,
+    plan: FollowUpPlan,
+) -> Survey:
     if kind not in SurveyKind.values:
         raise ValidationError(f"Unknown survey kind {kind!r}.")
     nonce, token_hash = _new_token("survey")
     survey = Survey.objects.create(
-        kind=kind, customer=customer, conversation=conversation, campaign=campaign,
-        follow_up=follow_up, channel=channel, token_nonce=nonce, token_hash=token_hash,
-        sent_at=now, expires_at=now + timedelta(days=plan.survey_expires_days),
+        kind=kind,
+        customer=customer,
+        conversation=conversation,
+        campaign=campaign,
+        follow_up=follow_up,
+        channel=channel,
+        token_nonce=nonce,
+        token_hash=token_hash,
+        sent_at=now,
+        expires_at=now + timedelta(days=plan.survey_expires_days),
     )
     preference_for(customer)  # the unsubscribe link's token exists before sending
-    log_event(EventKind.SURVEY_SENT, conversation=conversation, customer=customer,
-              survey=survey.pk, survey_kind=kind, channel=channel)
+    log_event(
+        EventKind.SURVEY_SENT,
+        conversation=conversation,
+        customer=customer,
+        survey=survey.pk,
+        survey_kind=kind,
+        channel=channel,
+    )
     return survey
 
 
 @transaction.atomic
-def do_send_survey(customer: Customer, kind: str = SurveyKind.CSAT, *, conversation=None,
-                   campaign=None, prefer: str = "", agent_name: str = "",
-                   now: datetime | None = None, plan: FollowUpPlan | None = None) -> Survey | None:
+def do_send_survey(
+    customer: Customer,
+    kind: str = SurveyKind.CSAT,
+    *,
+    conversation=None,
+    campaign=None,
+    prefer: str = "",
+    agent_name: str = "",
+    now: datetime | None = None,
+    plan: FollowUpPlan | None = None,
+) -> Survey | None:
     """Send one survey (email or SMS) through the outbox; None if the customer
     unsubscribed or cannot be reached privately."""
     plan = plan or load_plan()
@@ -176,20 +217,40 @@ def do_send_survey(customer: Customer, kind: str = SurveyKind.CSAT, *, conversat
     if contact is None or unsubscribed(customer.pk):
         return None
     channel, address = contact
-    survey = create_survey(customer, kind, conversation=conversation, campaign=campaign,
-                           channel=channel, now=now, plan=plan)
+    survey = create_survey(
+        customer,
+        kind,
+        conversation=conversation,
+        campaign=campaign,
+        channel=channel,
+        now=now,
+        plan=plan,
+    )
     ctx = draft_context(customer, conversation, agent_name)
     t = plan.templates
     if channel == OutboxChannel.SMS:
         body = render(t.survey_sms, ctx) + " " + render(t.unsubscribe_sms, ctx)
-        enqueue(key=f"survey:{survey.pk}", kind=OutboxKind.SURVEY, channel=channel, to=address,
-                body=body, survey=survey)
+        enqueue(
+            key=f"survey:{survey.pk}",
+            kind=OutboxKind.SURVEY,
+            channel=channel,
+            to=address,
+            body=body,
+            survey=survey,
+        )
     else:
         body = render(t.survey_email, ctx) + "\n\n--\n" + render(t.unsubscribe_email, ctx)
         mid = f"<cd.survey.{survey.pk}@{settings.CALMDESK_MESSAGE_ID_DOMAIN}>"
-        enqueue(key=f"survey:{survey.pk}", kind=OutboxKind.SURVEY, channel=channel, to=address,
-                subject=render(t.survey_subject, ctx), body=body, headers=email_headers(mid),
-                survey=survey)
+        enqueue(
+            key=f"survey:{survey.pk}",
+            kind=OutboxKind.SURVEY,
+            channel=channel,
+            to=address,
+            subject=render(t.survey_subject, ctx),
+            body=body,
+            headers=email_headers(mid),
+            survey=survey,
+        )
     return survey
 
 
@@ -201,8 +262,11 @@ def send_reminders(now: datetime | None = None, plan: FollowUpPlan | None = None
     now = now or timezone.now()
     ids = list(
         Survey.objects.filter(
-            state=SurveyState.SENT, reminded_at__isnull=True, answered_at__isnull=True,
-            sent_at__lte=now - timedelta(hours=plan.reminder_after_hours), expires_at__gt=now,
+            state=SurveyState.SENT,
+            reminded_at__isnull=True,
+            answered_at__isnull=True,
+            sent_at__lte=now - timedelta(hours=plan.reminder_after_hours),
+            expires_at__gt=now,
         ).values_list("id", flat=True)[:500]
     )
     return sum(1 for survey_id in ids if do_remind(survey_id, now=now, plan=plan))
@@ -211,8 +275,9 @@ def send_reminders(now: datetime | None = None, plan: FollowUpPlan | None = None
 @transaction.atomic
 def do_remind(survey_id: int, *, now: datetime, plan: FollowUpPlan) -> bool:
     # The conditional UPDATE is the claim: a second scheduler finds reminded_at set.
-    if not Survey.objects.filter(pk=survey_id, reminded_at__isnull=True,
-                                 answered_at__isnull=True).update(reminded_at=now):
+    if not Survey.objects.filter(
+        pk=survey_id, reminded_at__isnull=True, answered_at__isnull=True
+    ).update(reminded_at=now):
         return False
     survey = Survey.objects.select_related("customer", "conversation").get(pk=survey_id)
     if unsubscribed(survey.customer_id):
@@ -224,16 +289,33 @@ def do_remind(survey_id: int, *, now: datetime, plan: FollowUpPlan) -> bool:
     t = plan.templates
     if contact[0] == OutboxChannel.SMS:
         body = render(t.reminder_sms, ctx) + " " + render(t.unsubscribe_sms, ctx)
-        enqueue(key=f"reminder:{survey.pk}", kind=OutboxKind.REMINDER, channel=contact[0],
-                to=contact[1], body=body, survey=survey)
+        enqueue(
+            key=f"reminder:{survey.pk}",
+            kind=OutboxKind.REMINDER,
+            channel=contact[0],
+            to=contact[1],
+            body=body,
+            survey=survey,
+        )
     else:
         body = render(t.reminder_email, ctx) + "\n\n--\n" + render(t.unsubscribe_email, ctx)
         mid = f"<cd.survey.{survey.pk}.reminder@{settings.CALMDESK_MESSAGE_ID_DOMAIN}>"
-        enqueue(key=f"reminder:{survey.pk}", kind=OutboxKind.REMINDER, channel=contact[0],
-                to=contact[1], subject=render(t.reminder_subject, ctx), body=body,
-                headers=email_headers(mid), survey=survey)
-    log_event(EventKind.SURVEY_REMINDED, conversation=survey.conversation,
-              customer=survey.customer, survey=survey.pk)
+        enqueue(
+            key=f"reminder:{survey.pk}",
+            kind=OutboxKind.REMINDER,
+            channel=contact[0],
+            to=contact[1],
+            subject=render(t.reminder_subject, ctx),
+            body=body,
+            headers=email_headers(mid),
+            survey=survey,
+        )
+    log_event(
+        EventKind.SURVEY_REMINDED,
+        conversation=survey.conversation,
+        customer=survey.customer,
+        survey=survey.pk,
+    )
     return True
 
 
@@ -253,8 +335,14 @@ def check_answer(survey: Survey, score, comment: str) -> tuple[int, str]:
 
 
 @transaction.atomic
-def do_answer_survey(survey: Survey, score, comment: str = "", *, now: datetime | None = None,
-                     plan: FollowUpPlan | None = None) -> bool:
+def do_answer_survey(
+    survey: Survey,
+    score,
+    comment: str = "",
+    *,
+    now: datetime | None = None,
+    plan: FollowUpPlan | None = None,
+) -> bool:
     """Record the answer once; False when it was answered before or has expired."""
     from calmdesk.actions.followup import do_recovery_opportunity
 
@@ -267,18 +355,32 @@ def do_answer_survey(survey: Survey, score, comment: str = "", *, now: datetime 
 
         assessment = assess(comment)
         judged = assessment.to_dict()
-        angry = (assessment.emotions.get("anger", 0.0) >= plan.angry_at
-                 or assessment.level in ("difficult", "hostile"))
+        angry = assessment.emotions.get("anger", 0.0) >= plan.angry_at or assessment.level in (
+            "difficult",
+            "hostile",
+        )
     low = plan.is_low(survey.kind, value) or angry
     answered = Survey.objects.filter(
         pk=survey.pk, answered_at__isnull=True, expires_at__gt=now
-    ).update(state=SurveyState.ANSWERED, answered_at=now, score=value, comment=comment,
-             assessment=judged, low=low)
+    ).update(
+        state=SurveyState.ANSWERED,
+        answered_at=now,
+        score=value,
+        comment=comment,
+        assessment=judged,
+        low=low,
+    )
     if not answered:
         return False
     survey.refresh_from_db()
-    log_event(EventKind.SURVEY_ANSWERED, conversation=survey.conversation, customer=survey.customer,
-              survey=survey.pk, score=value, low=low)
+    log_event(
+        EventKind.SURVEY_ANSWERED,
+        conversation=survey.conversation,
+        customer=survey.customer,
+        survey=survey.pk,
+        score=value,
+        low=low,
+    )
     if low:
         do_recovery_opportunity(survey, angry=angry and not plan.is_low(survey.kind, value))
     elif survey.conversation is not None:
@@ -305,7 +407,8 @@ def do_unsubscribe(pref: ContactPreference, via: str = "link") -> bool:
     ):
         return False
     OutboxMessage.objects.filter(
-        customer_id=pref.customer_id, state=OutboxState.PENDING,
+        customer_id=pref.customer_id,
+        state=OutboxState.PENDING,
         kind__in=[OutboxKind.SURVEY, OutboxKind.REMINDER, OutboxKind.FOLLOW_UP],
     ).update(state=OutboxState.CANCELLED, last_error="the customer unsubscribed")
     log_event(EventKind.CUSTOMER_UNSUBSCRIBED, customer=pref.customer, via=via[:40])

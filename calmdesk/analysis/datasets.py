@@ -278,7 +278,9 @@ def read_tweeteval(folder: Path, task: str, split: str) -> Split:
     text_file = folder / f"{split}_text.txt"
     label_file = folder / f"{split}_labels.txt"
     if not text_file.is_file() or not label_file.is_file():
-        raise DataError(f"{folder}: no {split}_text.txt/{split}_labels.txt (not a TweetEval folder?)")
+        raise DataError(
+            f"{folder}: no {split}_text.txt/{split}_labels.txt (not a TweetEval folder?)"
+        )
     texts = _read_lines(text_file)
     labels = _read_lines(label_file)
     while texts and not texts[-1].strip() and len(texts) > len(labels):
@@ -381,15 +383,25 @@ def load_task(task: str, path: str | Path, fmt: str = "auto") -> TaskData:
             raise DataError(f"{path}: a folder; --format {fmt} needs a file")
         split = read_table(path, task, fmt)
         check_classes(task, split, str(path))
-        return TaskData(task, split, None, f"{path.name} ({len(split)} rows, {fmt})",
-                        sources=[(path.name, len(split))])
+        return TaskData(
+            task,
+            split,
+            None,
+            f"{path.name} ({len(split)} rows, {fmt})",
+            sources=[(path.name, len(split))],
+        )
 
     if fmt == "tweeteval":
         train = read_tweeteval(path, task, "train")
         val = read_tweeteval(path, task, "val") if (path / "val_text.txt").is_file() else None
         check_classes(task, train, str(path))
-        return TaskData(task, train, val, f"TweetEval {path.name} train ({len(train)})",
-                        sources=[(f"tweeteval/{path.name}", len(train))])
+        return TaskData(
+            task,
+            train,
+            val,
+            f"TweetEval {path.name} train ({len(train)})",
+            sources=[(f"tweeteval/{path.name}", len(train))],
+        )
 
     if fmt == "goemotions":
         if task != "emotion":
@@ -397,8 +409,13 @@ def load_task(task: str, path: str | Path, fmt: str = "auto") -> TaskData:
         train = read_goemotions(path, "train")
         val = read_goemotions(path, "dev") if (path / "dev.tsv").is_file() else None
         check_classes(task, train, str(path))
-        return TaskData(task, train, val, f"GoEmotions train ({len(train)})",
-                        sources=[("goemotions", len(train))])
+        return TaskData(
+            task,
+            train,
+            val,
+            f"GoEmotions train ({len(train)})",
+            sources=[("goemotions", len(train))],
+        )
 
     # The shared data root: the public mix the shipped model is trained on.
     te = path / "tweeteval"
@@ -417,8 +434,13 @@ def load_task(task: str, path: str | Path, fmt: str = "auto") -> TaskData:
     if task == "abuse":
         train = read_tweeteval(te / "offensive", task, "train")
         val = read_tweeteval(te / "offensive", task, "val")
-        return TaskData(task, train, val, f"TweetEval offensive train ({len(train)})",
-                        sources=[("tweeteval/offensive", len(train))])
+        return TaskData(
+            task,
+            train,
+            val,
+            f"TweetEval offensive train ({len(train)})",
+            sources=[("tweeteval/offensive", len(train))],
+        )
     # emotion: GoEmotions (all five emotions) + TweetEval emotion (anger vs the rest)
     ge = read_goemotions(path / "goemotions", "train")
     ge_val = read_goemotions(path / "goemotions", "dev")

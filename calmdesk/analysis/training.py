@@ -152,7 +152,12 @@ class Features:
 
 
 def featurize(
-    texts: Sequence[str], featurizer: L.Featurizer, embedder: str, cache_dir, log: Log, use_embeddings: bool = True
+    texts: Sequence[str],
+    featurizer: L.Featurizer,
+    embedder: str,
+    cache_dir,
+    log: Log,
+    use_embeddings: bool = True,
 ) -> Features:
     import numpy as np
 
@@ -213,7 +218,9 @@ def _targets(task: str, labels: list) -> tuple[list[str], Any]:
         y = np.array([[lab == n for n in names] for lab in labels], dtype=bool)
     elif task == "emotion":
         names = list(EMOTIONS)
-        y = np.array([[n in lab for n in names] for lab in labels], dtype=bool).reshape(len(labels), len(names))
+        y = np.array([[n in lab for n in names] for lab in labels], dtype=bool).reshape(
+            len(labels), len(names)
+        )
     else:
         names = ["abuse"]
         y = np.array([[bool(lab)] for lab in labels], dtype=bool)
@@ -268,7 +275,11 @@ def _fit_outputs(task, x, y, cs, balanced, n_dense):
 
 
 def fit_head(
-    task: str, f: Features, labels: list, log: Log = _stderr, seed: int = SEED,
+    task: str,
+    f: Features,
+    labels: list,
+    log: Log = _stderr,
+    seed: int = SEED,
     weights: dict[str, float] | None = None,
 ) -> HeadResult:
     """Choose C (and thresholds) on a held-out part of train, then refit on all of it."""
@@ -303,7 +314,9 @@ def fit_head(
             scores = []
             for j in range(len(names)):
                 metric = macro_f1 if task == "abuse" else f1
-                scores.append(best_threshold(p[:, j], ytu[:, j], metric)[1] if ytu[:, j].any() else 0.0)
+                scores.append(
+                    best_threshold(p[:, j], ytu[:, j], metric)[1] if ytu[:, j].any() else 0.0
+                )
             log(
                 f"  C={c}: held-out best F1 "
                 + ", ".join(f"{n} {100 * s:.1f}" for n, s in zip(names, scores, strict=True))
@@ -320,7 +333,11 @@ def fit_head(
                 metric = macro_f1 if task == "abuse" else f1
                 thresholds[j] = best_threshold(tuned_p[best_c[j]][:, j], ytu[:, j], metric)[0]
     tuning = {
-        n: {"C": best_c[j], "held_out_score": round(100 * best_score[j], 2), "threshold": round(thresholds[j], 4)}
+        n: {
+            "C": best_c[j],
+            "held_out_score": round(100 * best_score[j], 2),
+            "threshold": round(thresholds[j], 4),
+        }
         for j, n in enumerate(names)
     }
 
@@ -359,7 +376,9 @@ def evaluate(task: str, head: L.Head, f: Features, labels: list) -> dict[str, fl
         order = [head.labels.index(n) for n in names]
         pred = [names[k] for k in pn[:, order].argmax(axis=1)]
         out["macro_recall"] = round(100 * macro_recall(labels, pred, names), 2)
-        out["accuracy"] = round(100 * float(np.mean([a == b for a, b in zip(pred, labels, strict=True)])), 2)
+        out["accuracy"] = round(
+            100 * float(np.mean([a == b for a, b in zip(pred, labels, strict=True)])), 2
+        )
         return out
     for j, n in enumerate(names):
         if not y[:, j].any():
@@ -419,7 +438,9 @@ def train_task(
         train = Split([train.texts[i] for i in a], [train.labels[i] for i in a])
         val_name = f"held-out {int(100 * val_fraction)}% of the data (not used for fitting)"
     if max_train and len(train) > max_train:
-        log(f"{task}: using a stratified random {max_train:,} of the {len(train):,} training texts (--max-train)")
+        log(
+            f"{task}: using a stratified random {max_train:,} of the {len(train):,} training texts (--max-train)"
+        )
         train = subsample(task, train, max_train)
     log(f"{task}: {len(train):,} training texts; validation: {val_name} ({len(val):,})")
     t0 = time.perf_counter()
@@ -428,7 +449,9 @@ def train_task(
         weights["emb"] = float(embedding_weight)
     use_emb = weights["emb"] > 0
     if not use_emb:
-        log(f"{task}: embedding weight 0: a lexical-only head (VADER + TF-IDF), no embeddings computed")
+        log(
+            f"{task}: embedding weight 0: a lexical-only head (VADER + TF-IDF), no embeddings computed"
+        )
     ftrain = featurize(train.texts, featurizer, embedder, cache_dir, log, use_emb)
     result = fit_head(task, ftrain, train.labels, log, weights=weights)
     head = L.Head(task, result.meta, result.arrays)

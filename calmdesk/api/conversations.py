@@ -1,6 +1,5 @@
 """Read endpoints: conversations (with messages and assessments) and customers."""
 
-
 from django.db.models import Prefetch
 from ninja import Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -116,7 +115,9 @@ def list_customers(request, filters: Query[CustomerFilters]):
         Prefetch("identities", queryset=Identity.objects.order_by("kind", "value"))
     )
     if filters.q:
-        qs = qs.filter(name__icontains=filters.q) | qs.filter(identities__value__icontains=filters.q.lower())
+        qs = qs.filter(name__icontains=filters.q) | qs.filter(
+            identities__value__icontains=filters.q.lower()
+        )
     return [_customer_out(c) for c in qs.distinct().order_by("id")]
 
 

@@ -1,6 +1,5 @@
 """POST /api/v1/messages: take in one message or a list of up to 1,000."""
 
-
 import json
 
 from django.conf import settings
@@ -52,7 +51,9 @@ def _unknown_refs(inbounds: list[Inbound], batch: bool) -> dict | None:
     locations = {i.location for i in inbounds if i.location}
     teams = {i.team for i in inbounds if i.team}
     known_locations = set()
-    for slug, name in Location.objects.filter(Q(slug__in=locations) | Q(name__in=locations)).values_list("slug", "name"):
+    for slug, name in Location.objects.filter(
+        Q(slug__in=locations) | Q(name__in=locations)
+    ).values_list("slug", "name"):
         known_locations |= {slug, name}
     known_teams = set(Team.objects.filter(slug__in=teams).values_list("slug", flat=True))
     for index, inbound in enumerate(inbounds):
@@ -66,7 +67,13 @@ def _unknown_refs(inbounds: list[Inbound], batch: bool) -> dict | None:
 
 @router.post(
     "/messages",
-    response={200: MessageCreated | BatchCreated, 201: MessageCreated | BatchCreated, 400: ErrorOut, 413: ErrorOut, 422: ErrorOut},
+    response={
+        200: MessageCreated | BatchCreated,
+        201: MessageCreated | BatchCreated,
+        400: ErrorOut,
+        413: ErrorOut,
+        422: ErrorOut,
+    },
     summary="Take in one customer message, or a list of up to 1,000",
     openapi_extra={
         "requestBody": {
@@ -102,7 +109,9 @@ def post_messages(request):
     if batch and not items:
         raise HttpError(422, "The list is empty.")
     if len(items) > settings.CALMDESK_API_MAX_BATCH:
-        return Status(413, {"detail": f"At most {settings.CALMDESK_API_MAX_BATCH} messages per request."})
+        return Status(
+            413, {"detail": f"At most {settings.CALMDESK_API_MAX_BATCH} messages per request."}
+        )
     key = request.headers.get("Idempotency-Key", "").strip()[:200]
     inbounds = []
     for index, item in enumerate(items):
@@ -133,5 +142,7 @@ def post_messages(request):
     status = 201 if created else 200
     out = [MessageCreated(**r.__dict__) for r in results]
     if batch:
-        return Status(status, BatchCreated(results=out, created=created, repeated=len(out) - created))
+        return Status(
+            status, BatchCreated(results=out, created=created, repeated=len(out) - created)
+        )
     return Status(status, out[0])

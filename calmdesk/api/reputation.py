@@ -98,7 +98,11 @@ def _ingest(request, kind: str, fmt: str):
     return Status(status, {"results": out, "created": created} if batch else out[0])
 
 
-@router.post("/reputation/reviews", response=RESPONSES, summary="Take in reviews from a platform or middleware")
+@router.post(
+    "/reputation/reviews",
+    response=RESPONSES,
+    summary="Take in reviews from a platform or middleware",
+)
 def post_reviews(request, format: str = "generic"):  # noqa: A002 (the query parameter's name)
     """One review object or a list; see docs/reputation.md for the fields."""
     return _ingest(request, "review", format)

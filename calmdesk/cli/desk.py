@@ -12,13 +12,17 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("migrate", help="Create or update the database tables.")
     p.set_defaults(func=cmd_migrate)
 
-    p = subparsers.add_parser("serve", help="Serve the web app and API (embedded scheduler included).")
+    p = subparsers.add_parser(
+        "serve", help="Serve the web app and API (embedded scheduler included)."
+    )
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--threads", type=int, default=8)
     p.set_defaults(func=cmd_serve)
 
-    p = subparsers.add_parser("demo", help="Load the demo teams, users and conversations (idempotent).")
+    p = subparsers.add_parser(
+        "demo", help="Load the demo teams, users and conversations (idempotent)."
+    )
     p.set_defaults(func=cmd_demo)
 
     p = subparsers.add_parser("createuser", help="Create a user with a role.")
@@ -39,7 +43,9 @@ def register(subparsers) -> None:
     p.add_argument("--queues", default="within_5_seconds,within_1_minute")
     p.set_defaults(func=cmd_worker)
 
-    p = subparsers.add_parser("scheduler", help="Run Celery beat for periodic jobs (needs CELERY_BROKER_URL).")
+    p = subparsers.add_parser(
+        "scheduler", help="Run Celery beat for periodic jobs (needs CELERY_BROKER_URL)."
+    )
     p.set_defaults(func=cmd_scheduler)
 
 
@@ -65,7 +71,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
         InProcessScheduler(PERIODIC).start()
         print("Periodic jobs run in this process (no CELERY_BROKER_URL).")
     print(f"Calmdesk is serving on http://{args.host}:{args.port}/  (Ctrl-C to stop)", flush=True)
-    waitress.serve(application, host=args.host, port=args.port, threads=args.threads, ident="Calmdesk")
+    waitress.serve(
+        application, host=args.host, port=args.port, threads=args.threads, ident="Calmdesk"
+    )
     return 0
 
 
@@ -85,7 +93,9 @@ def _teams(slugs: list[str]):
     for slug in slugs:
         team = Team.objects.filter(slug=slug).first()
         if team is None:
-            raise CommandError(f"no team {slug!r}; existing: {', '.join(Team.objects.values_list('slug', flat=True)) or 'none'}")
+            raise CommandError(
+                f"no team {slug!r}; existing: {', '.join(Team.objects.values_list('slug', flat=True)) or 'none'}"
+            )
         teams.append(team)
     return teams
 
@@ -107,10 +117,15 @@ def cmd_createuser(args: argparse.Namespace) -> int:
         password = secrets.token_urlsafe(12)
         generated = True
     try:
-        agent = do_create_user(args.name, args.role, teams=_teams(args.team), password=password, email=args.email)
+        agent = do_create_user(
+            args.name, args.role, teams=_teams(args.team), password=password, email=args.email
+        )
     except ValidationError as exc:
         raise CommandError(" ".join(exc.messages)) from None
-    print(f"Created {agent.role} {agent.user.username}" + (f" in {', '.join(args.team)}" if args.team else ""))
+    print(
+        f"Created {agent.role} {agent.user.username}"
+        + (f" in {', '.join(args.team)}" if args.team else "")
+    )
     if generated:
         print(f"Password: {password}")
     return 0

@@ -14,14 +14,20 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("outbox", help="Send queued email/SMS, or show the outbox.")
     sub = p.add_subparsers(dest="outbox_command", metavar="ACTION")
     s = sub.add_parser("send", help="Send what is due (a sender process with --loop).")
-    s.add_argument("--loop", action="store_true", help="Keep sending until stopped (SIGTERM/Ctrl-C).")
-    s.add_argument("--interval", type=float, default=2.0, help="Seconds between rounds with --loop.")
+    s.add_argument(
+        "--loop", action="store_true", help="Keep sending until stopped (SIGTERM/Ctrl-C)."
+    )
+    s.add_argument(
+        "--interval", type=float, default=2.0, help="Seconds between rounds with --loop."
+    )
     s.add_argument("--limit", type=int, default=200, help="Most messages per round.")
     s.set_defaults(func=cmd_outbox_send)
     s = sub.add_parser("status", help="How many messages are in each state.")
     s.set_defaults(func=cmd_outbox_status)
 
-    p = subparsers.add_parser("followups", help="Plan follow-ups for resolved cases and send due ones now.")
+    p = subparsers.add_parser(
+        "followups", help="Plan follow-ups for resolved cases and send due ones now."
+    )
     p.add_argument("--reminders", action="store_true", help="Also send due survey reminders.")
     p.set_defaults(func=cmd_followups)
 

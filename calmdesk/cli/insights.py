@@ -22,7 +22,9 @@ from calmdesk.cli import CommandError, setup_django
 def register(subparsers: Any) -> None:
     p = subparsers.add_parser("causes", help="Root causes: categorize, train, discover, classify.")
     sub = p.add_subparsers(dest="causes_command", metavar="ACTION", required=True)
-    sub.add_parser("list", help="Causes with recent counts, owners and verdicts.").set_defaults(func=cmd_list)
+    sub.add_parser("list", help="Causes with recent counts, owners and verdicts.").set_defaults(
+        func=cmd_list
+    )
     c = sub.add_parser("categorize", help="Give complaints without a cause one.")
     c.add_argument("--all", action="store_true", help="redo every cause not set by an agent")
     c.set_defaults(func=cmd_categorize)
@@ -39,7 +41,8 @@ def register(subparsers: Any) -> None:
     p = subparsers.add_parser("insights", help="Insights jobs: review replies, send the digest.")
     sub = p.add_subparsers(dest="insights_command", metavar="ACTION", required=True)
     sub.add_parser("review-replies", help="Coach every reply not yet reviewed.").set_defaults(
-        func=cmd_review)
+        func=cmd_review
+    )
     g = sub.add_parser("digest", help="Send the weekly digest to managers now.")
     g.add_argument("--force", action="store_true", help="send even if this week's went out")
     g.set_defaults(func=cmd_digest)
@@ -77,8 +80,10 @@ def cmd_train(args: argparse.Namespace) -> int:
         stats = do_train_cause_model(features=args.features)
     except (NotEnoughLabels, InsightsUnavailable) as exc:
         raise CommandError(str(exc)) from None
-    print(f"Trained on {stats['examples']} examples ({stats['corrections']} agent corrections), "
-          f"{len(stats['causes'])} causes, {stats['features']} features -> {stats['path']}")
+    print(
+        f"Trained on {stats['examples']} examples ({stats['corrections']} agent corrections), "
+        f"{len(stats['causes'])} causes, {stats['features']} features -> {stats['path']}"
+    )
     return 0
 
 

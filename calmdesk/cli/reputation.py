@@ -31,7 +31,9 @@ def register(subparsers: Any) -> None:
         "when its text or rating changed.",
     )
     p.add_argument("file", metavar="FILE")
-    p.add_argument("--format", default="generic", choices=("generic", "google", "trustpilot", "yelp"))
+    p.add_argument(
+        "--format", default="generic", choices=("generic", "google", "trustpilot", "yelp")
+    )
     p.add_argument("--location", default="", help="location slug for rows without a location")
     p.add_argument("--platform", default="", help="platform name to record (default: the format)")
     p.add_argument("--mentions", action="store_true", help="the rows are mentions, not reviews")
@@ -75,7 +77,9 @@ def register(subparsers: Any) -> None:
     w.add_argument("--platform", default="generic")
     w.add_argument("--location", default="", help="default location slug")
     w.add_argument("--mentions", action="store_true", help="the source sends mentions")
-    w.add_argument("--allows-reply", action="store_true", help="approved replies go to the outgoing webhook")
+    w.add_argument(
+        "--allows-reply", action="store_true", help="approved replies go to the outgoing webhook"
+    )
     w.set_defaults(func=cmd_webhook_source)
 
 
@@ -184,8 +188,13 @@ def cmd_feeds_add(args: argparse.Namespace) -> int:
 
     try:
         source, _ = do_create_source(
-            None, args.name, "feed", platform=args.platform, location=_location(args.location),
-            url=args.url, poll_minutes=args.every,
+            None,
+            args.name,
+            "feed",
+            platform=args.platform,
+            location=_location(args.location),
+            url=args.url,
+            poll_minutes=args.every,
         )
     except ValidationError as exc:
         raise CommandError("; ".join(exc.messages)) from None
@@ -198,7 +207,11 @@ def cmd_feeds_list(args: argparse.Namespace) -> int:
     from calmdesk.models import ReviewSource, SourceKind
 
     for s in ReviewSource.objects.filter(kind=SourceKind.FEED).select_related("location"):
-        state = f"failing ({s.failures}): {s.last_error}" if s.failures else (s.last_status or "never polled")
+        state = (
+            f"failing ({s.failures}): {s.last_error}"
+            if s.failures
+            else (s.last_status or "never polled")
+        )
         print(f"{s.slug:<24} {'on ' if s.active else 'off'} {s.location or '-'} {s.url}  {state}")
     return 0
 
@@ -211,7 +224,9 @@ def cmd_feeds_poll(args: argparse.Namespace) -> int:
     if args.all:
         results = [
             do_poll_feed(s)
-            for s in ReviewSource.objects.filter(kind=SourceKind.FEED, active=True).select_related("location")
+            for s in ReviewSource.objects.filter(kind=SourceKind.FEED, active=True).select_related(
+                "location"
+            )
         ]
     else:
         results = poll_due_feeds()
@@ -241,11 +256,18 @@ def cmd_webhook_source(args: argparse.Namespace) -> int:
     location = _location(args.location) if args.location else None
     try:
         source, key = do_create_source(
-            None, args.name, "webhook", platform=args.platform, location=location,
-            channel="social" if args.mentions else "review", allows_reply=args.allows_reply,
+            None,
+            args.name,
+            "webhook",
+            platform=args.platform,
+            location=location,
+            channel="social" if args.mentions else "review",
+            allows_reply=args.allows_reply,
         )
     except ValidationError as exc:
         raise CommandError("; ".join(exc.messages)) from None
-    print(f"source {source.slug!r} created. Its key (shown once; send it as X-Calmdesk-Source-Key):")
+    print(
+        f"source {source.slug!r} created. Its key (shown once; send it as X-Calmdesk-Source-Key):"
+    )
     print(key)
     return 0

@@ -34,7 +34,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         ),
     )
     p.add_argument("--task", required=True, choices=TASK_CHOICES, help="which head to train")
-    p.add_argument("--data", required=True, help="CSV/TSV file, TweetEval/GoEmotions folder, or the shared data root")
+    p.add_argument(
+        "--data",
+        required=True,
+        help="CSV/TSV file, TweetEval/GoEmotions folder, or the shared data root",
+    )
     p.add_argument(
         "--out",
         help="model file to write (default: $CALMDESK_MODEL_PATH, else ./calmdesk-model.npz)",
@@ -50,17 +54,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="model whose other heads are kept (default: the --out file if it exists, else the shipped model); "
         "'none' to start empty",
     )
-    p.add_argument("--cache-dir", help="keep embeddings here between runs (or set CALMDESK_EMBED_CACHE)")
     p.add_argument(
-        "--val-fraction", type=float, default=0.2,
+        "--cache-dir", help="keep embeddings here between runs (or set CALMDESK_EMBED_CACHE)"
+    )
+    p.add_argument(
+        "--val-fraction",
+        type=float,
+        default=0.2,
         help="part of the data held out for validation when it has no validation split (default 0.2)",
     )
     p.add_argument(
-        "--max-train", type=int, metavar="N",
+        "--max-train",
+        type=int,
+        metavar="N",
         help="train on a stratified random N of the training texts (embedding is the slow part)",
     )
     p.add_argument(
-        "--embedding-weight", type=float, metavar="W",
+        "--embedding-weight",
+        type=float,
+        metavar="W",
         help="weight of the sentence-embedding block (default 0.25); 0 trains a lexical-only head "
         "(VADER + TF-IDF) without computing embeddings",
     )
@@ -128,8 +140,12 @@ def run(args: argparse.Namespace) -> int:
     for data in loaded:
         try:
             head_meta, head_arrays, scores = training.train_task(
-                data, meta, cache_dir=args.cache_dir, val_fraction=args.val_fraction,
-                max_train=args.max_train, embedding_weight=args.embedding_weight,
+                data,
+                meta,
+                cache_dir=args.cache_dir,
+                val_fraction=args.val_fraction,
+                max_train=args.max_train,
+                embedding_weight=args.embedding_weight,
             )
         except datasets.DataError as exc:
             raise CommandError(str(exc)) from None
@@ -148,7 +164,9 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps({"model": str(out), "scores": report}, indent=2))
     else:
-        print(f"saved {out} ({out.stat().st_size / 1e6:.1f} MB; heads: {', '.join(sorted(meta['heads']))})")
+        print(
+            f"saved {out} ({out.stat().st_size / 1e6:.1f} MB; heads: {', '.join(sorted(meta['heads']))})"
+        )
         print(f"use it with: CALMDESK_MODEL_PATH={out} (backend 'learned')")
     sys.stdout.flush()
     return 0

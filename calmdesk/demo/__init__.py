@@ -50,8 +50,7 @@ class DemoSummary:
             f"Demo data: {self.conversations_created} new conversations "
             f"({self.conversations_total} in the demo).",
             "",
-            "Log in at http://127.0.0.1:8000/login/ with any of these (password: "
-            f"{PASSWORD}):",
+            f"Log in at http://127.0.0.1:8000/login/ with any of these (password: {PASSWORD}):",
         ]
         for username, role, teams in self.users:
             lines.append(f"  {username:<8} {role:<8} {teams}")
@@ -67,7 +66,12 @@ def _setup_org() -> dict[str, Agent]:
         for name, slug, team, email, phone in LOCATIONS:
             Location.objects.get_or_create(
                 slug=slug,
-                defaults={"name": name, "team": teams[team], "contact_email": email, "contact_phone": phone},
+                defaults={
+                    "name": name,
+                    "team": teams[team],
+                    "contact_email": email,
+                    "contact_phone": phone,
+                },
             )
     agents = {}
     for username, role, team_slugs, display in USERS:

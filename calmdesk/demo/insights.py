@@ -26,18 +26,32 @@ ANGRY = [
     "I am furious. {} You people are hopeless and I am telling everyone.",
 ]
 COMPLAINTS = {
-    "delivery": ["My parcel never arrived.", "The courier lost my package.",
-                 "The delivery is two weeks late and tracking shows nothing."],
-    "billing": ["I was charged twice on my card.", "The invoice has the wrong amount.",
-                "You took two payments for one order."],
-    "wait": ["I was on hold for an hour.", "Nobody answers the phone, I waited all morning.",
-             "No reply to three emails, I keep waiting."],
-    "loyalty": ["My loyalty points vanished after my last order.",
-                "The loyalty points from my purchase never showed up.",
-                "You wiped my loyalty points without telling me."],
+    "delivery": [
+        "My parcel never arrived.",
+        "The courier lost my package.",
+        "The delivery is two weeks late and tracking shows nothing.",
+    ],
+    "billing": [
+        "I was charged twice on my card.",
+        "The invoice has the wrong amount.",
+        "You took two payments for one order.",
+    ],
+    "wait": [
+        "I was on hold for an hour.",
+        "Nobody answers the phone, I waited all morning.",
+        "No reply to three emails, I keep waiting.",
+    ],
+    "loyalty": [
+        "My loyalty points vanished after my last order.",
+        "The loyalty points from my purchase never showed up.",
+        "You wiped my loyalty points without telling me.",
+    ],
 }
-CALM = ["Hi, what are your opening hours?", "Could you confirm my new address? Thanks.",
-        "Thanks for the quick help yesterday."]
+CALM = [
+    "Hi, what are your opening hours?",
+    "Could you confirm my new address? Thanks.",
+    "Thanks for the quick help yesterday.",
+]
 REPLIES = [
     "Hi {name}, I understand that your order has not arrived as promised, and I apologize for the "
     "trouble. I have sent a replacement today and I will update you by Thursday.",
@@ -74,13 +88,22 @@ def load(agents: dict[str, Agent], now: datetime, summary) -> None:
                     body = rng.choice(ANGRY).format(rng.choice(COMPLAINTS[kind]))
                 team = "billing" if kind == "billing" else "orders"
                 n = f"{week}-{kind}-{i}"
-                result = receive(Inbound(
-                    channel=rng.choice(("email", "chat", "email", "sms")), body=body,
-                    customer=InboundCustomer(name=rng.choice(("Ana", "Ben", "Chloe", "Dev", "Eli", "Fay")),
-                                             email=f"insights-{n}@demo.calmdesk.example"),
-                    external_id=f"demo-insights-{n}", thread_id=f"demo-insights-{n}", sent_at=at,
-                    team=team, location="online",
-                ), assess=False)
+                result = receive(
+                    Inbound(
+                        channel=rng.choice(("email", "chat", "email", "sms")),
+                        body=body,
+                        customer=InboundCustomer(
+                            name=rng.choice(("Ana", "Ben", "Chloe", "Dev", "Eli", "Fay")),
+                            email=f"insights-{n}@demo.calmdesk.example",
+                        ),
+                        external_id=f"demo-insights-{n}",
+                        thread_id=f"demo-insights-{n}",
+                        sent_at=at,
+                        team=team,
+                        location="online",
+                    ),
+                    assess=False,
+                )
                 if not result.created:
                     return  # loaded before
                 new_messages.append(result.message_id)
@@ -95,10 +118,17 @@ def load(agents: dict[str, Agent], now: datetime, summary) -> None:
     )
 
 
-def _replies(agents: dict[str, Agent], conversations: list[tuple[int, str]], rng: random.Random) -> None:
+def _replies(
+    agents: dict[str, Agent], conversations: list[tuple[int, str]], rng: random.Random
+) -> None:
     by_team = {"orders": agents.get("alex"), "billing": agents.get("sam")}
     picked = [c for c in conversations if rng.random() < 0.4]
-    rows = {c.pk: c for c in Conversation.objects.filter(pk__in=[p for p, _ in picked]).select_related("customer")}
+    rows = {
+        c.pk: c
+        for c in Conversation.objects.filter(pk__in=[p for p, _ in picked]).select_related(
+            "customer"
+        )
+    }
     for pk, team in picked:
         agent = by_team.get(team)
         c = rows.get(pk)
@@ -109,7 +139,9 @@ def _replies(agents: dict[str, Agent], conversations: list[tuple[int, str]], rng
             do_reply(agent, c, text, at=c.last_inbound_at + timedelta(hours=2), deliver=False)
 
 
-def _close_history(agents: dict[str, Agent], conversations: list[tuple[int, str]], now: datetime) -> None:
+def _close_history(
+    agents: dict[str, Agent], conversations: list[tuple[int, str]], now: datetime
+) -> None:
     """History is history: cases older than five days were closed back then
     (dated, so no follow-up is planned), which keeps the inbox to this week."""
     by_team = {"orders": agents.get("alex"), "billing": agents.get("sam")}
@@ -118,7 +150,9 @@ def _close_history(agents: dict[str, Agent], conversations: list[tuple[int, str]
     ).select_related("team")
     for c in rows:
         with transaction.atomic():
-            do_set_status(by_team.get(c.team.slug), c, "closed", at=c.last_inbound_at + timedelta(days=1))
+            do_set_status(
+                by_team.get(c.team.slug), c, "closed", at=c.last_inbound_at + timedelta(days=1)
+            )
 
 
 def _insights(agents: dict[str, Agent], now: datetime) -> None:
@@ -137,7 +171,9 @@ def _insights(agents: dict[str, Agent], now: datetime) -> None:
     delivery = RootCause.objects.filter(key="delivery").first()
     if manager is not None and delivery is not None and delivery.owner_id is None:
         do_set_cause_owner(
-            manager, delivery, owner=agents.get("lee"),
+            manager,
+            delivery,
+            owner=agents.get("lee"),
             fix_description="Moved parcels to a new courier with tracked, signed-for delivery.",
             fix_date=(now - timedelta(weeks=4)).date(),
         )

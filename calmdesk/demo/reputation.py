@@ -83,10 +83,14 @@ def load(agents: dict[str, Agent], now: datetime, summary) -> None:
                     published = now - timedelta(days=days_ago)
                     result = _review(slug, f"{slug}-{week}-{n}", rating, published, rng)
                     if result.created and rng.random() < (0.85 if rating <= 2 else 0.5):
-                        answer.append((result.review_id, published + timedelta(hours=rng.uniform(2, 40))))
+                        answer.append(
+                            (result.review_id, published + timedelta(hours=rng.uniform(2, 40)))
+                        )
         for i, (rating, text) in enumerate(SPIKE_EXTRA):
             published = now - timedelta(hours=20 + 30 * i)
-            _review("harbour-street", f"harbour-street-spike-{i}", rating, published, rng, text=text)
+            _review(
+                "harbour-street", f"harbour-street-spike-{i}", rating, published, rng, text=text
+            )
     do_adopt_untracked()
     pending = list(Review.objects.filter(evaluated_at__isnull=True).values_list("pk", flat=True))
     do_evaluate_reviews(pending, now=now)
@@ -109,7 +113,9 @@ def load(agents: dict[str, Agent], now: datetime, summary) -> None:
     )
 
 
-def _review(slug: str, key: str, rating: int, published: datetime, rng: random.Random, text: str = ""):
+def _review(
+    slug: str, key: str, rating: int, published: datetime, rng: random.Random, text: str = ""
+):
     name = f"{rng.choice(NAMES)} {rng.choice('ABCDEFGHJKLMNPRSTW')}."
     return do_ingest_review(
         ReviewRecord(

@@ -54,7 +54,9 @@ def started_expr():
 def week_start(at: datetime) -> datetime:
     """Monday 00:00 (in the site's time zone) of the week containing `at`."""
     local = timezone.localtime(at)
-    monday = (local - timedelta(days=local.weekday())).replace(hour=0, minute=0, second=0, microsecond=0)
+    monday = (local - timedelta(days=local.weekday())).replace(
+        hour=0, minute=0, second=0, microsecond=0
+    )
     return monday
 
 

@@ -63,9 +63,11 @@ def complaint_texts(conversation_ids: Iterable[int]) -> dict[int, str]:
             counts[cid] += 1
     survey = optional_model("Survey", "low", "conversation", "comment")
     if survey is not None:
-        for cid, comment in survey.objects.filter(conversation_id__in=ids, low=True).exclude(
-            comment=""
-        ).values_list("conversation_id", "comment"):
+        for cid, comment in (
+            survey.objects.filter(conversation_id__in=ids, low=True)
+            .exclude(comment="")
+            .values_list("conversation_id", "comment")
+        ):
             parts[cid].append(comment[:TEXT_CHARS])
     return {cid: "\n".join(p)[:TEXT_CHARS] for cid, p in parts.items()}
 
@@ -102,8 +104,9 @@ class Decision:
     confidence: float
 
 
-def decide(text: str, specs: list[CauseSpec], prediction: Prediction | None,
-           min_confidence: float) -> Decision:
+def decide(
+    text: str, specs: list[CauseSpec], prediction: Prediction | None, min_confidence: float
+) -> Decision:
     """The classifier where it is confident, else the rules, else "other"."""
     if prediction is not None and prediction.confidence >= min_confidence:
         return Decision(prediction.key, CauseSource.MODEL, round(prediction.confidence, 3))

@@ -37,8 +37,9 @@ class Prediction:
 
 
 class CauseClassifier:
-    def __init__(self, features: str, model: Any, labels: list[str], trained_on: int,
-                 trained_at: str = "") -> None:
+    def __init__(
+        self, features: str, model: Any, labels: list[str], trained_on: int, trained_at: str = ""
+    ) -> None:
         self.features = features
         self.model = model
         self.labels = labels
@@ -91,8 +92,14 @@ class CauseClassifier:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(path.suffix + ".tmp")
         joblib.dump(
-            {"version": FORMAT_VERSION, "features": self.features, "model": self.model,
-             "labels": self.labels, "trained_on": self.trained_on, "trained_at": self.trained_at},
+            {
+                "version": FORMAT_VERSION,
+                "features": self.features,
+                "model": self.model,
+                "labels": self.labels,
+                "trained_on": self.trained_on,
+                "trained_at": self.trained_at,
+            },
             tmp,
         )
         tmp.replace(path)  # readers never see half a file
@@ -108,8 +115,13 @@ class CauseClassifier:
         data = joblib.load(path)
         if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION:
             return None
-        return cls(data["features"], data["model"], data["labels"], data["trained_on"],
-                   data.get("trained_at", ""))
+        return cls(
+            data["features"],
+            data["model"],
+            data["labels"],
+            data["trained_on"],
+            data.get("trained_at", ""),
+        )
 
 
 def _pipeline(kind: str):
@@ -118,11 +130,13 @@ def _pipeline(kind: str):
     from sklearn.pipeline import FeatureUnion, Pipeline
     from sklearn.preprocessing import FunctionTransformer
 
-    clf = LogisticRegression(max_iter=3000, C=4.0 if kind == "embeddings" else 8.0,
-                             class_weight="balanced")
+    clf = LogisticRegression(
+        max_iter=3000, C=4.0 if kind == "embeddings" else 8.0, class_weight="balanced"
+    )
     if kind == "embeddings":
         return Pipeline([("id", FunctionTransformer()), ("clf", clf)])
-    words = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, min_df=1,
-                            token_pattern=r"(?u)\b\w[\w']*\b")  # noqa: S106
+    words = TfidfVectorizer(
+        ngram_range=(1, 2), sublinear_tf=True, min_df=1, token_pattern=r"(?u)\b\w[\w']*\b"
+    )  # noqa: S106
     chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2)
     return Pipeline([("tfidf", FeatureUnion([("w", words), ("c", chars)])), ("clf", clf)])

@@ -114,9 +114,9 @@ def _events(customer_ids: list[int], since: datetime) -> dict[int, list[tuple[st
     out: dict[int, list[tuple[str, datetime]]] = defaultdict(list)
     if model is None or not customer_ids:
         return out
-    for cid, kind, at in model.objects.filter(customer_id__in=customer_ids, occurred_at__gte=since).values_list(
-        "customer_id", "kind", "occurred_at"
-    ):
+    for cid, kind, at in model.objects.filter(
+        customer_id__in=customer_ids, occurred_at__gte=since
+    ).values_list("customer_id", "kind", "occurred_at"):
         out[cid].append((kind, at))
     return out
 
@@ -149,13 +149,18 @@ def revenue_at_risk(facts: list[Fact], churn: Churn, now: datetime) -> Revenue:
     ids = set(churn.customer_ids) | open_hard
     values: dict[int, Decimal] = defaultdict(Decimal)
     for cid, value in model.objects.filter(
-        customer_id__in=ids, kind__in=("purchase", "renewal"), value__isnull=False,
+        customer_id__in=ids,
+        kind__in=("purchase", "renewal"),
+        value__isnull=False,
         occurred_at__gte=now - timedelta(days=VALUE_DAYS),
     ).values_list("customer_id", "value"):
         values[cid] += value
     if not values:
-        return Revenue(False, note="No customer values have been posted (purchase or renewal "
-                       "events with a value) for these customers.")
+        return Revenue(
+            False,
+            note="No customer values have been posted (purchase or renewal "
+            "events with a value) for these customers.",
+        )
     return Revenue(
         True,
         silent_churn=sum((values[c] for c in churn.customer_ids), Decimal(0)),

@@ -24,15 +24,23 @@ def broken_promises(since: datetime, until: datetime) -> list[dict] | None:
     model = optional_model("Commitment", "conversation", "state", "due_at")
     if model is None:
         return None
-    rows = model.objects.filter(state="broken", due_at__gte=since, due_at__lt=until).order_by("due_at")
-    fields = ["conversation_id", "due_at"] + (["text"] if any(f.name == "text" for f in model._meta.fields) else [])
+    rows = model.objects.filter(state="broken", due_at__gte=since, due_at__lt=until).order_by(
+        "due_at"
+    )
+    fields = ["conversation_id", "due_at"] + (
+        ["text"] if any(f.name == "text" for f in model._meta.fields) else []
+    )
     return list(rows.values(*fields)[:BROKEN_LIMIT])
 
 
 def digest_context(now: datetime) -> dict:
     data = overview(Conversation.objects.all(), now)
     week_ago = now - timedelta(days=7)
-    causes = [r for r in data.causes if r.weekly and r.weekly[-1] + (r.weekly[-2] if len(r.weekly) > 1 else 0)]
+    causes = [
+        r
+        for r in data.causes
+        if r.weekly and r.weekly[-1] + (r.weekly[-2] if len(r.weekly) > 1 else 0)
+    ]
     return {
         "now": now,
         "since": week_ago,
@@ -54,7 +62,8 @@ def _open_proposals() -> int:
 def build_digests(now: datetime) -> list[EmailMultiAlternatives]:
     managers = list(
         Agent.objects.filter(role__in=(Role.MANAGER, Role.ADMIN), user__is_active=True)
-        .exclude(user__email="").select_related("user")
+        .exclude(user__email="")
+        .select_related("user")
     )
     if not managers or not setting("CALMDESK_DIGEST_ENABLED", True):
         return []

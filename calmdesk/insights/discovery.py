@@ -86,7 +86,11 @@ def discover(
     labels[usable] = AgglomerativeClustering(
         n_clusters=None, metric="cosine", linkage="average", distance_threshold=cut or CUT[kind]
     ).fit_predict(x[usable])
-    groups = [g for g in (np.flatnonzero(labels == c) for c in set(labels) - {-1}) if len(g) >= min_cluster]
+    groups = [
+        g
+        for g in (np.flatnonzero(labels == c) for c in set(labels) - {-1})
+        if len(g) >= min_cluster
+    ]
     groups.sort(key=len, reverse=True)
     terms = _distinctive_terms(texts, [g.tolist() for g in groups])
     out = []
@@ -95,12 +99,14 @@ def discover(
         norm = float(np.linalg.norm(centre)) or 1.0
         sims = x[members] @ (centre / norm)
         order = members[np.argsort(-sims)]
-        out.append(Cluster(
-            members=members.tolist(),
-            terms=top,
-            examples=order[:EXAMPLES].tolist(),
-            cohesion=round(float(sims.mean()), 3),
-        ))
+        out.append(
+            Cluster(
+                members=members.tolist(),
+                terms=top,
+                examples=order[:EXAMPLES].tolist(),
+                cohesion=round(float(sims.mean()), 3),
+            )
+        )
     return out
 
 
@@ -111,8 +117,13 @@ def _distinctive_terms(texts: Sequence[str], groups: list[list[int]]) -> list[li
 
     if not groups:
         return []
-    cv = CountVectorizer(stop_words="english", binary=True, ngram_range=(1, 2), min_df=2,
-                         token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z']+\b")  # noqa: S106
+    cv = CountVectorizer(
+        stop_words="english",
+        binary=True,
+        ngram_range=(1, 2),
+        min_df=2,
+        token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z']+\b",
+    )  # noqa: S106
     try:
         x = cv.fit_transform(texts).tocsc()
     except ValueError:  # no term appears twice
@@ -126,7 +137,9 @@ def _distinctive_terms(texts: Sequence[str], groups: list[list[int]]) -> list[li
         inside = np.asarray(x[members].sum(axis=0)).ravel()
         share_in = inside / len(members)
         share_out = (total - inside) / max(n - len(members), 1)
-        score = share_in - share_out + np.where(is_pair, 0.05, 0.0)  # "loyalty points" over "points"
+        score = (
+            share_in - share_out + np.where(is_pair, 0.05, 0.0)
+        )  # "loyalty points" over "points"
         # A word pair must be in half the group to name it; a single word in a third.
         score[share_in < np.where(is_pair, 0.5, 0.3)] = -1
         ranked = [vocab[i] for i in np.argsort(-score) if score[i] > 0][: TERMS * 3]

@@ -40,7 +40,7 @@ def embeddings_available() -> bool:
 
 
 def resolve_features(kind: str = "auto") -> str:
-    """"embeddings" or "tfidf" for the requested kind ("auto" picks embeddings when installed)."""
+    """ "embeddings" or "tfidf" for the requested kind ("auto" picks embeddings when installed)."""
     if kind not in FEATURE_KINDS:
         raise ValueError(f"unknown feature kind {kind!r}; use one of {', '.join(FEATURE_KINDS)}")
     if kind == "auto":

@@ -75,8 +75,12 @@ def verdict_for(cause: RootCause, complaints: list[Complaint], now: datetime) ->
             after += c.cause_id == cause.pk
     after_days = max((end - fix).total_seconds() / 86400, 0)
     return before_after_verdict(
-        before, (fix - start).total_seconds() / 86400, after, after_days,
-        before_total=before_total, after_total=after_total,
+        before,
+        (fix - start).total_seconds() / 86400,
+        after,
+        after_days,
+        before_total=before_total,
+        after_total=after_total,
         min_count=int(setting("CALMDESK_VERDICT_MIN_COUNT", 10)),
         min_after_days=MIN_WINDOW_DAYS,
     )

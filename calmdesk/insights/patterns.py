@@ -20,8 +20,13 @@ from calmdesk.insights.stats import spikes
 from calmdesk.models import Channel, Conversation, Location, RootCause, Team
 
 DIMENSIONS = ("cause", "channel", "team", "location")
-DIMENSION_LABELS = {"cause": "Root cause", "channel": "Channel", "team": "Team",
-                    "location": "Location", "product": "Product"}
+DIMENSION_LABELS = {
+    "cause": "Root cause",
+    "channel": "Channel",
+    "team": "Team",
+    "location": "Location",
+    "product": "Product",
+}
 
 
 @dataclass(slots=True)
@@ -40,17 +45,42 @@ class Fact:
 def load_facts(visible: QuerySet[Conversation], since: datetime, until: datetime) -> list[Fact]:
     """One row per conversation the customer started between `since` and `until`."""
     rows = (
-        visible.filter(Q(last_inbound_at__gte=since) | Q(last_inbound_at__isnull=True, created_at__gte=since))
+        visible.filter(
+            Q(last_inbound_at__gte=since) | Q(last_inbound_at__isnull=True, created_at__gte=since)
+        )
         .annotate(started=started_expr())
         .order_by()
-        .values_list("id", "started", "channel", "team_id", "location_id", "customer_id",
-                     "peak_difficulty", "rating", "cause_assignment__cause_id", "status")
+        .values_list(
+            "id",
+            "started",
+            "channel",
+            "team_id",
+            "location_id",
+            "customer_id",
+            "peak_difficulty",
+            "rating",
+            "cause_assignment__cause_id",
+            "status",
+        )
     )
     out = []
-    for cid, started, channel, team, loc, cust, peak, rating, cause, status in rows.iterator(chunk_size=5000):
+    for cid, started, channel, team, loc, cust, peak, rating, cause, status in rows.iterator(
+        chunk_size=5000
+    ):
         if since <= started <= until:
-            out.append(Fact(cid, started, channel, team, loc, cust, is_difficult(peak, channel, rating),
-                            cause, status))
+            out.append(
+                Fact(
+                    cid,
+                    started,
+                    channel,
+                    team,
+                    loc,
+                    cust,
+                    is_difficult(peak, channel, rating),
+                    cause,
+                    status,
+                )
+            )
     out.sort(key=lambda f: (f.started, f.id))
     return out
 
@@ -73,7 +103,10 @@ class Row:
 
     @property
     def weekly_share(self) -> list[float | None]:
-        return [d / t if t else None for d, t in zip(self.weekly_difficult, self.weekly_total, strict=True)]
+        return [
+            d / t if t else None
+            for d, t in zip(self.weekly_difficult, self.weekly_total, strict=True)
+        ]
 
     @property
     def spiking(self) -> bool:
@@ -118,7 +151,9 @@ _KEY: dict[str, Callable[[Fact], object]] = {
 }
 
 
-def breakdown(facts: list[Fact], window: Window, dimension: str, labels: dict | None = None) -> Breakdown:
+def breakdown(
+    facts: list[Fact], window: Window, dimension: str, labels: dict | None = None
+) -> Breakdown:
     """Weekly counts per value of `dimension`.
 
     For channel, team and location: `total` is every conversation and
@@ -141,8 +176,9 @@ def breakdown(facts: list[Fact], window: Window, dimension: str, labels: dict | 
         k = key_of(f)
         row = rows.get(k)
         if row is None:
-            row = rows[k] = Row(str(k if k is not None else ""), "", weekly_total=[0] * n,
-                                weekly_difficult=[0] * n)
+            row = rows[k] = Row(
+                str(k if k is not None else ""), "", weekly_total=[0] * n, weekly_difficult=[0] * n
+            )
         if dimension == "cause":
             row.difficult += 1
             row.weekly_difficult[w] += 1
@@ -158,7 +194,9 @@ def breakdown(facts: list[Fact], window: Window, dimension: str, labels: dict | 
             row.total = sum(week_complaints)
     names = labels if labels is not None else _labels(dimension, rows)
     for k, row in rows.items():
-        row.label = str(names.get(k, "")) or ("No location" if dimension == "location" else "Unknown")
+        row.label = str(names.get(k, "")) or (
+            "No location" if dimension == "location" else "Unknown"
+        )
         row.spike_weeks = [i for i, s in enumerate(spikes(row.weekly_difficult)) if s]
     ordered = sorted(rows.values(), key=lambda r: (-r.difficult, r.label))
     share_of = "complaints with a cause" if dimension == "cause" else "conversations"
@@ -189,8 +227,15 @@ def product_tags_available() -> bool:
     return has_field(Conversation, "product") or has_field(Conversation, "tags")
 
 
-def select(facts: list[Fact], window: Window, *, week: int | None = None, dimension: str = "",
-           value: str = "", difficult: bool | None = None) -> list[int]:
+def select(
+    facts: list[Fact],
+    window: Window,
+    *,
+    week: int | None = None,
+    dimension: str = "",
+    value: str = "",
+    difficult: bool | None = None,
+) -> list[int]:
     """The conversation ids behind one cell of a breakdown (for the drill-down list)."""
     key_of = _KEY.get(dimension)
     out = []
@@ -206,5 +251,7 @@ def select(facts: list[Fact], window: Window, *, week: int | None = None, dimens
     return out
 
 
-def window_facts(visible: QuerySet[Conversation], window: Window, extra_days: int = 0) -> list[Fact]:
+def window_facts(
+    visible: QuerySet[Conversation], window: Window, extra_days: int = 0
+) -> list[Fact]:
     return load_facts(visible, window.start - timedelta(days=extra_days), window.end)

@@ -47,7 +47,9 @@ def review_batch(limit: int = 2000, policy=None) -> list[ReplyReview]:
     conv_ids = {r["conversation_id"] for r in replies}
     conversations = {
         c.pk: c
-        for c in Conversation.objects.filter(pk__in=conv_ids).select_related("customer", "team", "location")
+        for c in Conversation.objects.filter(pk__in=conv_ids).select_related(
+            "customer", "team", "location"
+        )
     }
     history: dict[int, list[dict]] = defaultdict(list)
     for m in (
@@ -57,8 +59,12 @@ def review_batch(limit: int = 2000, policy=None) -> list[ReplyReview]:
         .values("id", "conversation_id", "direction", "body", "sent_at", "assessment")
     ):
         history[m["conversation_id"]].append(m)
-    authors = {a.pk: a for a in Agent.objects.filter(pk__in={r["author_id"] for r in replies})
-               .select_related("user")}
+    authors = {
+        a.pk: a
+        for a in Agent.objects.filter(pk__in={r["author_id"] for r in replies}).select_related(
+            "user"
+        )
+    }
     out = []
     for r in replies:
         c = conversations[r["conversation_id"]]
@@ -69,21 +75,32 @@ def review_batch(limit: int = 2000, policy=None) -> list[ReplyReview]:
             subject=c.subject,
             customer=CustomerView(name=c.customer.name, vip=c.customer.vip),
             messages=[
-                MessageView(direction=m["direction"], body=m["body"], sent_at=m["sent_at"],
-                            assessment=_assessment(m["assessment"]))
+                MessageView(
+                    direction=m["direction"],
+                    body=m["body"],
+                    sent_at=m["sent_at"],
+                    assessment=_assessment(m["assessment"]),
+                )
                 for m in before
             ],
             level=c.level,
             difficulty=c.difficulty,
             team_timezone=c.team.timezone,
             team_name=c.team.name,
-            location=LocationView(c.location.name, c.location.contact_email) if c.location else None,
+            location=LocationView(c.location.name, c.location.contact_email)
+            if c.location
+            else None,
         )
         author = authors.get(r["author_id"])
         agent_view = AgentView(name=author.name, role=author.role) if author else None
         result = coach(r["body"], view, policy, agent_view, now=r["sent_at"])
-        out.append(ReplyReview(
-            message_id=r["id"], author_id=r["author_id"], score=result.score,
-            findings=[f.kind for f in result.findings], sent_at=r["sent_at"],
-        ))
+        out.append(
+            ReplyReview(
+                message_id=r["id"],
+                author_id=r["author_id"],
+                score=result.score,
+                findings=[f.kind for f in result.findings],
+                sent_at=r["sent_at"],
+            )
+        )
     return out

@@ -133,8 +133,13 @@ def decide(signals: Iterable[Signal]) -> Signal | None:
     return (strong or ordered or [None])[-1]
 
 
-def difficult_cases(since: datetime | None = None, until: datetime | None = None, *,
-                    conversations=None, customer_id: int | None = None):
+def difficult_cases(
+    since: datetime | None = None,
+    until: datetime | None = None,
+    *,
+    conversations=None,
+    customer_id: int | None = None,
+):
     qs = conversations if conversations is not None else Conversation.objects.all()
     qs = qs.filter(difficult_q(), resolved_at__isnull=False)  # resolved at least once
     if since is not None:
@@ -149,63 +154,113 @@ def difficult_cases(since: datetime | None = None, until: datetime | None = None
 def outcomes(cases, window_days: int | None = None) -> list[CaseOutcome]:
     """The outcome of each difficult case in `cases` (a queryset); a fixed number of queries."""
     window = timedelta(days=window_days or settings.CALMDESK_RECOVERY_WINDOW_DAYS)
-    rows = list(cases.values("id", "customer_id", "customer__name", "subject", "resolved_at")
-                .order_by("resolved_at", "id"))
+    rows = list(
+        cases.values("id", "customer_id", "customer__name", "subject", "resolved_at").order_by(
+            "resolved_at", "id"
+        )
+    )
     if not rows:
         return []
     ids = [r["id"] for r in rows]
     # A case is judged from its first resolution: a low survey answer reopens it, and
     # that answer still counts against it until something better happens.
-    first = dict(FollowUp.objects.filter(conversation_id__in=ids).values("conversation_id")
-                 .annotate(at=Min("resolution_at")).values_list("conversation_id", "at"))
+    first = dict(
+        FollowUp.objects.filter(conversation_id__in=ids)
+        .values("conversation_id")
+        .annotate(at=Min("resolution_at"))
+        .values_list("conversation_id", "at")
+    )
     for r in rows:
         r["resolved_at"] = min(r["resolved_at"], first.get(r["id"], r["resolved_at"]))
     customers = {r["customer_id"] for r in rows}
     start = min(r["resolved_at"] for r in rows)
-    out = [CaseOutcome(r["id"], r["customer_id"], r["customer__name"], r["subject"], r["resolved_at"])
-           for r in rows]
+    out = [
+        CaseOutcome(r["id"], r["customer_id"], r["customer__name"], r["subject"], r["resolved_at"])
+        for r in rows
+    ]
     by_customer: dict[int, list[CaseOutcome]] = defaultdict(list)
     for case in out:
         by_customer[case.customer_id].append(case)
 
-    def add(customer_id: int, at: datetime, verdict: str | None, strong: bool, source: str,
-            detail: str, only: int | None = None, exclude: int | None = None) -> None:
+    def add(
+        customer_id: int,
+        at: datetime,
+        verdict: str | None,
+        strong: bool,
+        source: str,
+        detail: str,
+        only: int | None = None,
+        exclude: int | None = None,
+    ) -> None:
         if verdict is None:
             return
         for case in by_customer.get(customer_id, ()):
-            if (only is not None and case.conversation_id != only) or case.conversation_id == exclude:
+            if (
+                only is not None and case.conversation_id != only
+            ) or case.conversation_id == exclude:
                 continue
             if case.resolved_at < at <= case.resolved_at + window:
                 case.signals.append(Signal(at, verdict, strong, source, detail))
 
     for s in Survey.objects.filter(customer_id__in=customers, answered_at__gt=start).values(
-            "customer_id", "answered_at", "kind", "score", "low"):
+        "customer_id", "answered_at", "kind", "score", "low"
+    ):
         top = 5 if s["kind"] == SurveyKind.CSAT else 10
-        add(s["customer_id"], s["answered_at"], _survey_verdict(s["kind"], s["score"], s["low"]),
-            True, "survey", f"{s['kind'].upper()} {s['score']}/{top}" + (", upset comment" if s["low"] else ""))
+        add(
+            s["customer_id"],
+            s["answered_at"],
+            _survey_verdict(s["kind"], s["score"], s["low"]),
+            True,
+            "survey",
+            f"{s['kind'].upper()} {s['score']}/{top}" + (", upset comment" if s["low"] else ""),
+        )
     for e in CustomerEvent.objects.filter(customer_id__in=customers, occurred_at__gt=start).values(
-            "customer_id", "occurred_at", "kind"):
-        verdict = {"purchase": RECOVERED, "renewal": RECOVERED, "cancellation": NOT_RECOVERED}.get(e["kind"])
+        "customer_id", "occurred_at", "kind"
+    ):
+        verdict = {"purchase": RECOVERED, "renewal": RECOVERED, "cancellation": NOT_RECOVERED}.get(
+            e["kind"]
+        )
         add(e["customer_id"], e["occurred_at"], verdict, True, "event", e["kind"])
-    later = Conversation.objects.filter(customer_id__in=customers, created_at__gt=start).exclude(pk__in=ids)
-    for c in later.values("id", "customer_id", "created_at", "channel", "rating", "peak_difficulty", "level"):
+    later = Conversation.objects.filter(customer_id__in=customers, created_at__gt=start).exclude(
+        pk__in=ids
+    )
+    for c in later.values(
+        "id", "customer_id", "created_at", "channel", "rating", "peak_difficulty", "level"
+    ):
         if c["channel"] == Channel.REVIEW and c["rating"] is not None:
             verdict = RECOVERED if c["rating"] >= 4 else NOT_RECOVERED if c["rating"] <= 2 else None
             add(c["customer_id"], c["created_at"], verdict, True, "review", f"{c['rating']} stars")
         else:
             hard = c["peak_difficulty"] >= 50 or c["level"] in ("difficult", "hostile")
-            add(c["customer_id"], c["created_at"], NOT_RECOVERED if hard else RECOVERED, False,
-                "later conversation", f"#{c['id']} ({c['level']})")
-    sent = dict(FollowUp.objects.filter(conversation_id__in=ids, state=FollowUpState.SENT)
-                .values_list("conversation_id", "sent_at"))
+            add(
+                c["customer_id"],
+                c["created_at"],
+                NOT_RECOVERED if hard else RECOVERED,
+                False,
+                "later conversation",
+                f"#{c['id']} ({c['level']})",
+            )
+    sent = dict(
+        FollowUp.objects.filter(conversation_id__in=ids, state=FollowUpState.SENT).values_list(
+            "conversation_id", "sent_at"
+        )
+    )
     if sent:
-        replies = Message.objects.filter(conversation_id__in=list(sent), direction=Direction.IN,
-                                         sent_at__gt=min(sent.values()))
+        replies = Message.objects.filter(
+            conversation_id__in=list(sent), direction=Direction.IN, sent_at__gt=min(sent.values())
+        )
         owner = {r["id"]: r["customer_id"] for r in rows}
         for m in replies.values("conversation_id", "sent_at", "assessment", "level"):
             if m["sent_at"] > sent[m["conversation_id"]]:
-                add(owner[m["conversation_id"]], m["sent_at"], _reply_verdict(m["assessment"], m["level"]),
-                    True, "follow-up reply", m["level"] or "not assessed yet", only=m["conversation_id"])
+                add(
+                    owner[m["conversation_id"]],
+                    m["sent_at"],
+                    _reply_verdict(m["assessment"], m["level"]),
+                    True,
+                    "follow-up reply",
+                    m["level"] or "not assessed yet",
+                    only=m["conversation_id"],
+                )
     remedies = case_remedies(ids)
     for case in out:
         case.remedies = remedies.get(case.conversation_id, [])
@@ -233,8 +288,10 @@ def case_remedies(conversation_ids: list[int]) -> dict[int, list[str]]:
                 out[cid].append(kind)
     texts: dict[int, list[str]] = defaultdict(list)
     rest = [c for c in conversation_ids if c not in out]
-    for cid, body in Message.objects.filter(conversation_id__in=rest, direction=Direction.OUT,
-                                            ).values_list("conversation_id", "body"):
+    for cid, body in Message.objects.filter(
+        conversation_id__in=rest,
+        direction=Direction.OUT,
+    ).values_list("conversation_id", "body"):
         texts[cid].append(body)
     for cid, bodies in texts.items():
         found = remedies_in(bodies)
@@ -266,8 +323,13 @@ def _mean_sd(xs: list[int]) -> tuple[float | None, float]:
     return mean, math.sqrt(var)
 
 
-def csat_comparison(since: datetime, until: datetime | None = None, *, conversations=None,
-                    min_sample: int | None = None) -> Comparison:
+def csat_comparison(
+    since: datetime,
+    until: datetime | None = None,
+    *,
+    conversations=None,
+    min_sample: int | None = None,
+) -> Comparison:
     until = until or timezone.now()
     k = min_sample or settings.CALMDESK_RECOVERY_MIN_SAMPLE
     window = timedelta(days=settings.CALMDESK_RECOVERY_WINDOW_DAYS)
@@ -275,7 +337,9 @@ def csat_comparison(since: datetime, until: datetime | None = None, *, conversat
     resolved: dict[int, list[datetime]] = defaultdict(list)
     for cid, at in hard.values_list("customer_id", "resolved_at"):
         resolved[cid].append(at)
-    answers = Survey.objects.filter(kind=SurveyKind.CSAT, answered_at__gte=since, answered_at__lte=until)
+    answers = Survey.objects.filter(
+        kind=SurveyKind.CSAT, answered_at__gte=since, answered_at__lte=until
+    )
     if conversations is not None:
         answers = answers.filter(customer_id__in=conversations.values("customer_id"))
     after, base = [], []
@@ -286,18 +350,30 @@ def csat_comparison(since: datetime, until: datetime | None = None, *, conversat
         elif any(t < at <= t + window for t in times):
             after.append(score)
     (am, asd), (bm, bsd) = _mean_sd(after), _mean_sd(base)
-    comp = Comparison(len(after), am, Rate(sum(s >= 4 for s in after), len(after), k),
-                      len(base), bm, Rate(sum(s >= 4 for s in base), len(base), k), k, "")
+    comp = Comparison(
+        len(after),
+        am,
+        Rate(sum(s >= 4 for s in after), len(after), k),
+        len(base),
+        bm,
+        Rate(sum(s >= 4 for s in base), len(base), k),
+        k,
+        "",
+    )
     if len(after) < k or len(base) < k:
-        comp.verdict = (f"Too few to tell: {len(after)} answers after a difficult case and "
-                        f"{len(base)} from other customers (at least {k} each are needed).")
+        comp.verdict = (
+            f"Too few to tell: {len(after)} answers after a difficult case and "
+            f"{len(base)} from other customers (at least {k} each are needed)."
+        )
         return comp
     diff = am - bm
     se = math.sqrt(asd**2 / len(after) + bsd**2 / len(base)) or 1e-9
     comp.difference = (diff, diff - 1.96 * se, diff + 1.96 * se)
     if diff - 1.96 * se > 0:
-        comp.verdict = (f"Higher after recovery: {am:.2f} vs {bm:.2f} (+{diff:.2f}). "
-                        "The service-recovery paradox shows here.")
+        comp.verdict = (
+            f"Higher after recovery: {am:.2f} vs {bm:.2f} (+{diff:.2f}). "
+            "The service-recovery paradox shows here."
+        )
     elif diff + 1.96 * se < 0:
         comp.verdict = f"Lower after a difficult case: {am:.2f} vs {bm:.2f} ({diff:.2f})."
     else:
@@ -316,8 +392,13 @@ class Summary:
     csat: Comparison
 
 
-def summary(since: datetime, until: datetime | None = None, *, conversations=None,
-            min_sample: int | None = None) -> Summary:
+def summary(
+    since: datetime,
+    until: datetime | None = None,
+    *,
+    conversations=None,
+    min_sample: int | None = None,
+) -> Summary:
     k = min_sample or settings.CALMDESK_RECOVERY_MIN_SAMPLE
     cases = outcomes(difficult_cases(since, until, conversations=conversations))
     counts = {o: sum(c.outcome == o for c in cases) for o in (RECOVERED, NOT_RECOVERED, UNKNOWN)}
@@ -331,7 +412,11 @@ def summary(since: datetime, until: datetime | None = None, *, conversations=Non
         nrec = sum(c.outcome == NOT_RECOVERED for c in group)
         by_remedy.append((remedy, rec, nrec, len(group) - rec - nrec, Rate(rec, rec + nrec, k)))
     return Summary(
-        cases, counts[RECOVERED], counts[NOT_RECOVERED], counts[UNKNOWN],
-        Rate(counts[RECOVERED], counts[RECOVERED] + counts[NOT_RECOVERED], k), by_remedy,
+        cases,
+        counts[RECOVERED],
+        counts[NOT_RECOVERED],
+        counts[UNKNOWN],
+        Rate(counts[RECOVERED], counts[RECOVERED] + counts[NOT_RECOVERED], k),
+        by_remedy,
         csat_comparison(since, until, conversations=conversations, min_sample=k),
     )

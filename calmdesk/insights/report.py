@@ -56,14 +56,19 @@ class Overview:
     def spikes(self) -> list[tuple[str, str, datetime]]:
         """(dimension label, value label, week) for every spike in the window's last two weeks."""
         recent = len(self.window.weeks) - 2
-        out = [("All", "Difficult conversations", self.window.weeks[w])
-               for w in self.overall.spike_weeks if w >= recent]
+        out = [
+            ("All", "Difficult conversations", self.window.weeks[w])
+            for w in self.overall.spike_weeks
+            if w >= recent
+        ]
         for b in self.breakdowns.values():
             out += [(b.label, r.label, self.window.weeks[w]) for r, w in b.spikes if w >= recent]
         return out
 
 
-def overview(visible: QuerySet[Conversation], now: datetime | None = None, weeks: int | None = None) -> Overview:
+def overview(
+    visible: QuerySet[Conversation], now: datetime | None = None, weeks: int | None = None
+) -> Overview:
     now = now or timezone.now()
     weeks = weeks or int(setting("CALMDESK_INSIGHTS_WEEKS", 12))
     window = Window.last(weeks, now)
@@ -76,20 +81,34 @@ def overview(visible: QuerySet[Conversation], now: datetime | None = None, weeks
     repeat_all, repeat_hard = customers.repeat_contacts(facts, window.start, repeat_days)
     churn = customers.silent_churn(facts, now, churn_days)
     return Overview(
-        now=now, window=window, facts=facts, overall=patterns.overall(facts, window),
-        breakdowns=breakdowns, causes=cause_rows(visible, breakdowns["cause"], window, now),
-        repeat_all=repeat_all, repeat_difficult=repeat_hard, churn=churn,
+        now=now,
+        window=window,
+        facts=facts,
+        overall=patterns.overall(facts, window),
+        breakdowns=breakdowns,
+        causes=cause_rows(visible, breakdowns["cause"], window, now),
+        repeat_all=repeat_all,
+        repeat_difficult=repeat_hard,
+        churn=churn,
         revenue=customers.revenue_at_risk(facts, churn, now),
-        product_tags=patterns.product_tags_available(), repeat_days=repeat_days, churn_days=churn_days,
+        product_tags=patterns.product_tags_available(),
+        repeat_days=repeat_days,
+        churn_days=churn_days,
     )
 
 
-def cause_rows(visible, by_cause: patterns.Breakdown, window: Window, now: datetime) -> list[CauseRow]:
-    causes = list(RootCause.objects.exclude(status=CauseStatus.PROPOSED).select_related("owner__user"))
+def cause_rows(
+    visible, by_cause: patterns.Breakdown, window: Window, now: datetime
+) -> list[CauseRow]:
+    causes = list(
+        RootCause.objects.exclude(status=CauseStatus.PROPOSED).select_related("owner__user")
+    )
     complaints = loop.complaints_since(visible, loop.earliest_needed(causes, now, now))
     rows = {r.key: r for r in by_cause.rows}
     n = len(window.weeks)
-    total_recent = sum((by_cause.rows[0].weekly_total if by_cause.rows else [0] * n)[-RECENT_WEEKS:])
+    total_recent = sum(
+        (by_cause.rows[0].weekly_total if by_cause.rows else [0] * n)[-RECENT_WEEKS:]
+    )
     out = []
     for cause in causes:
         row = rows.get(str(cause.pk))
@@ -97,12 +116,16 @@ def cause_rows(visible, by_cause: patterns.Breakdown, window: Window, now: datet
         recent = sum(weekly[-RECENT_WEEKS:])
         if cause.status == CauseStatus.RETIRED and not recent and cause.fix_date is None:
             continue
-        out.append(CauseRow(
-            cause=cause, weekly=weekly, recent=recent,
-            previous=sum(weekly[-2 * RECENT_WEEKS : -RECENT_WEEKS]),
-            share=recent / total_recent if total_recent else None,
-            spike_weeks=row.spike_weeks if row else [],
-            verdict=loop.verdict_for(cause, complaints, now),
-        ))
+        out.append(
+            CauseRow(
+                cause=cause,
+                weekly=weekly,
+                recent=recent,
+                previous=sum(weekly[-2 * RECENT_WEEKS : -RECENT_WEEKS]),
+                share=recent / total_recent if total_recent else None,
+                spike_weeks=row.spike_weeks if row else [],
+                verdict=loop.verdict_for(cause, complaints, now),
+            )
+        )
     out.sort(key=lambda r: (-r.recent, r.cause.label))
     return out

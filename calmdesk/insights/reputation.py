@@ -92,7 +92,8 @@ def report(reviews: QuerySet[Review], now: datetime, weeks: int = 12, theme_labe
         loc = per.get(r["location_id"])
         if loc is None:
             loc = per[r["location_id"]] = Figures(
-                r["location__name"] or "No location", r["location__slug"] or "",
+                r["location__name"] or "No location",
+                r["location__slug"] or "",
                 weekly=[[] for _ in range(weeks)],
             )
         for f in (brand, loc):
@@ -109,8 +110,11 @@ def report(reviews: QuerySet[Review], now: datetime, weeks: int = 12, theme_labe
         weeks=week_starts(now, weeks),
         unanswered_ages=[(label, ages[label]) for label, _ in AGE_BUCKETS],
         themes=[
-            (labels.get(key, key.replace("_", " ").capitalize()), n,
-             [s.replace("_", " ") for s, _ in theme_signals[key].most_common(3)])
+            (
+                labels.get(key, key.replace("_", " ").capitalize()),
+                n,
+                [s.replace("_", " ") for s, _ in theme_signals[key].most_common(3)],
+            )
             for key, n in themes.most_common(8)
         ],
     )
@@ -127,7 +131,9 @@ def _add(f: Figures, r: dict, now: datetime, start: datetime) -> None:
             f.weekly[min(index, len(f.weekly) - 1)].append(r["rating"])
     if r["responded_at"] is not None:
         f.answered += 1
-        f.response_hours.append(max(0.0, (r["responded_at"] - r["published_at"]).total_seconds() / 3600))
+        f.response_hours.append(
+            max(0.0, (r["responded_at"] - r["published_at"]).total_seconds() / 3600)
+        )
     elif r["negative"] and r["state"] != ReviewState.REMOVED:
         f.unanswered_negative += 1
         if r["response_due_at"] and r["response_due_at"] < now:
@@ -161,7 +167,9 @@ EXPORT_HEADER = (
 
 def export_rows(reviews: QuerySet[Review]):
     """One row per review for the CSV export (cells neutralized by to_csv)."""
-    for r in reviews.select_related("location").order_by("published_at", "pk").iterator(chunk_size=500):
+    for r in (
+        reviews.select_related("location").order_by("published_at", "pk").iterator(chunk_size=500)
+    ):
         hours = None
         if r.responded_at:
             hours = round((r.responded_at - r.published_at).total_seconds() / 3600, 1)

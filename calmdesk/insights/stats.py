@@ -30,8 +30,11 @@ def _log_binom_pmf(k: int, n: int, p: float) -> float:
     if p >= 1.0:
         return 0.0 if k == n else -math.inf
     return (
-        math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
-        + k * math.log(p) + (n - k) * math.log1p(-p)
+        math.lgamma(n + 1)
+        - math.lgamma(k + 1)
+        - math.lgamma(n - k + 1)
+        + k * math.log(p)
+        + (n - k) * math.log1p(-p)
     )
 
 
@@ -59,7 +62,9 @@ def poisson_sf(k: int, mu: float) -> float:
     return max(0.0, 1.0 - below)
 
 
-def poisson_rate_test(before: int, t_before: float, after: int, t_after: float, *, direction: str) -> float:
+def poisson_rate_test(
+    before: int, t_before: float, after: int, t_after: float, *, direction: str
+) -> float:
     """One-sided p-value that the after-rate is lower ("drop") or higher ("rise")."""
     n = before + after
     if n == 0 or t_before <= 0 or t_after <= 0:
@@ -139,14 +144,28 @@ def before_after_verdict(
     complaints in total, or an after-window shorter than `min_after_days`,
     no claim is made at all.
     """
-    v = dict(before=before, after=after, before_days=before_days, after_days=after_days,
-             before_total=before_total, after_total=after_total)
+    v = dict(
+        before=before,
+        after=after,
+        before_days=before_days,
+        after_days=after_days,
+        before_total=before_total,
+        after_total=after_total,
+    )
     if after_days < min_after_days:
-        return Verdict("too_soon", f"Too soon to tell: the fix has {after_days:.0f} days of data "
-                       f"after it; wait for at least {min_after_days:.0f}.", **v)
+        return Verdict(
+            "too_soon",
+            f"Too soon to tell: the fix has {after_days:.0f} days of data "
+            f"after it; wait for at least {min_after_days:.0f}.",
+            **v,
+        )
     if before + after < min_count:
-        return Verdict("too_few", f"Too few complaints to tell: {before} before and {after} after "
-                       f"(at least {min_count} in all are needed before any claim).", **v)
+        return Verdict(
+            "too_few",
+            f"Too few complaints to tell: {before} before and {after} after "
+            f"(at least {min_count} in all are needed before any claim).",
+            **v,
+        )
     rate_b, rate_a = before / before_days * 7, after / after_days * 7
     p_drop = poisson_rate_test(before, before_days, after, after_days, direction="drop")
     p_rise = poisson_rate_test(before, before_days, after, after_days, direction="rise")
@@ -154,31 +173,64 @@ def before_after_verdict(
     p_share = two_proportion_test(before, before_total, after, after_total) if share_known else None
     share_b = before / before_total if before_total else None
     share_a = after / after_total if after_total else None
-    rates = f"{rate_b:.1f} a week before, {rate_a:.1f} a week after ({before} vs {after} complaints)"
+    rates = (
+        f"{rate_b:.1f} a week before, {rate_a:.1f} a week after ({before} vs {after} complaints)"
+    )
     if p_drop < alpha:
         share_rose = p_share is not None and p_share < alpha and (share_a or 0) > (share_b or 0)
         share_fell = p_share is not None and p_share < alpha and (share_a or 0) < (share_b or 0)
         if share_rose:
-            return Verdict("no_change", f"Complaints fell ({rates}), but all complaints fell more: "
-                           f"the share rose from {_pct(share_b)} to {_pct(share_a)}, so the drop is "
-                           "not the fix's doing.", p_rate=p_drop, p_share=p_share, **v)
+            return Verdict(
+                "no_change",
+                f"Complaints fell ({rates}), but all complaints fell more: "
+                f"the share rose from {_pct(share_b)} to {_pct(share_a)}, so the drop is "
+                "not the fix's doing.",
+                p_rate=p_drop,
+                p_share=p_share,
+                **v,
+            )
         if p_share is not None and not share_fell:
-            return Verdict("drop", f"Complaints dropped: {rates}; unlikely to be chance "
-                           f"(p = {p_drop:.3f}). Their share of difficult conversations went from "
-                           f"{_pct(share_b)} to {_pct(share_a)}, which alone could be chance, so part "
-                           "of the drop may be fewer complaints overall.",
-                           p_rate=p_drop, p_share=p_share, **v)
-        share_txt = (f" and their share of difficult conversations fell from {_pct(share_b)} to "
-                     f"{_pct(share_a)}" if share_fell else "")
-        return Verdict("drop", f"Complaints dropped after the fix: {rates}{share_txt}. A drop this "
-                       f"large is unlikely to be chance (p = {p_drop:.3f}).",
-                       p_rate=p_drop, p_share=p_share, **v)
+            return Verdict(
+                "drop",
+                f"Complaints dropped: {rates}; unlikely to be chance "
+                f"(p = {p_drop:.3f}). Their share of difficult conversations went from "
+                f"{_pct(share_b)} to {_pct(share_a)}, which alone could be chance, so part "
+                "of the drop may be fewer complaints overall.",
+                p_rate=p_drop,
+                p_share=p_share,
+                **v,
+            )
+        share_txt = (
+            f" and their share of difficult conversations fell from {_pct(share_b)} to "
+            f"{_pct(share_a)}"
+            if share_fell
+            else ""
+        )
+        return Verdict(
+            "drop",
+            f"Complaints dropped after the fix: {rates}{share_txt}. A drop this "
+            f"large is unlikely to be chance (p = {p_drop:.3f}).",
+            p_rate=p_drop,
+            p_share=p_share,
+            **v,
+        )
     if p_rise < alpha:
-        return Verdict("rise", f"Complaints rose after the fix: {rates} (p = {p_rise:.3f}). "
-                       "The fix has not worked yet.", p_rate=p_rise, p_share=p_share, **v)
-    return Verdict("no_change", f"No clear change: {rates}. A difference this size could be "
-                   f"chance (p = {min(p_drop, p_rise):.2f}), so no drop is claimed.",
-                   p_rate=min(p_drop, p_rise), p_share=p_share, **v)
+        return Verdict(
+            "rise",
+            f"Complaints rose after the fix: {rates} (p = {p_rise:.3f}). "
+            "The fix has not worked yet.",
+            p_rate=p_rise,
+            p_share=p_share,
+            **v,
+        )
+    return Verdict(
+        "no_change",
+        f"No clear change: {rates}. A difference this size could be "
+        f"chance (p = {min(p_drop, p_rise):.2f}), so no drop is claimed.",
+        p_rate=min(p_drop, p_rise),
+        p_share=p_share,
+        **v,
+    )
 
 
 def spikes(

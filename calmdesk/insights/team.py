@@ -60,7 +60,9 @@ def sla_compliance(visible: QuerySet[Conversation], start: datetime, end: dateti
     all_ids = list(due.values_list("pk", flat=True))
     breached = list(due.filter(sla_breached_at__isnull=False).values_list("pk", flat=True))
     met = sorted(set(all_ids) - set(breached))
-    fig = _rate("sla", label, met, all_ids, "Conversations due in the period answered within target.")
+    fig = _rate(
+        "sla", label, met, all_ids, "Conversations due in the period answered within target."
+    )
     fig.ids = breached  # the link shows the breaches: the ones to look at
     return fig
 
@@ -71,11 +73,19 @@ def escalation_rate(visible: QuerySet[Conversation], start: datetime, end: datet
     Wire: reads the Escalation model (conversation, created_at) of issue 6."""
     model = optional_model("Escalation", "conversation", "created_at")
     if model is None:
-        return Figure("escalation", "Escalation rate", note="Escalations are recorded by the escalation area.")
+        return Figure(
+            "escalation", "Escalation rate", note="Escalations are recorded by the escalation area."
+        )
     hard = visible.filter(difficult_q(), last_inbound_at__gte=start, last_inbound_at__lt=end)
     all_ids = list(hard.values_list("pk", flat=True))
-    hit = list(model.objects.filter(conversation_id__in=all_ids).values_list("conversation_id", flat=True).distinct())
-    return _rate("escalation", "Escalation rate", hit, all_ids, "Difficult conversations escalated.")
+    hit = list(
+        model.objects.filter(conversation_id__in=all_ids)
+        .values_list("conversation_id", flat=True)
+        .distinct()
+    )
+    return _rate(
+        "escalation", "Escalation rate", hit, all_ids, "Difficult conversations escalated."
+    )
 
 
 def promises_kept(visible: QuerySet[Conversation], start: datetime, end: datetime) -> Figure:
@@ -84,14 +94,29 @@ def promises_kept(visible: QuerySet[Conversation], start: datetime, end: datetim
     Wire: reads the Commitment model (conversation, state open/kept/broken, due_at) of issue 6."""
     model = optional_model("Commitment", "conversation", "state", "due_at")
     if model is None:
-        return Figure("promises", "Promises kept", note="Promises are recorded by the promise ledger.")
-    rows = list(model.objects.filter(conversation__in=visible, due_at__gte=start, due_at__lt=end,
-                                     state__in=("kept", "broken")).values_list("conversation_id", "state"))
+        return Figure(
+            "promises", "Promises kept", note="Promises are recorded by the promise ledger."
+        )
+    rows = list(
+        model.objects.filter(
+            conversation__in=visible,
+            due_at__gte=start,
+            due_at__lt=end,
+            state__in=("kept", "broken"),
+        ).values_list("conversation_id", "state")
+    )
     kept = sum(1 for _, s in rows if s == "kept")
     broken = sorted({c for c, s in rows if s == "broken"})
-    return Figure("promises", "Promises kept", True, kept, len(rows), kept / len(rows) if rows else None,
-                  note="Promises due in the period, kept on time; the link shows the broken ones.",
-                  ids=broken)
+    return Figure(
+        "promises",
+        "Promises kept",
+        True,
+        kept,
+        len(rows),
+        kept / len(rows) if rows else None,
+        note="Promises due in the period, kept on time; the link shows the broken ones.",
+        ids=broken,
+    )
 
 
 def wellbeing_exposure(visible: QuerySet[Conversation], start: datetime, end: datetime) -> Figure:
@@ -100,12 +125,27 @@ def wellbeing_exposure(visible: QuerySet[Conversation], start: datetime, end: da
     Wire: reads the ShiftExposure model (agent, started_at, hostile) of issue 6."""
     model = optional_model("ShiftExposure", "agent", "started_at", "hostile")
     if model is None:
-        return Figure("wellbeing", "Wellbeing exposure", unit="score",
-                      note="Exposure per agent and shift is recorded by the wellbeing area.")
-    rows = list(model.objects.filter(started_at__gte=start, started_at__lt=end).values_list("hostile", flat=True))
-    return Figure("wellbeing", "Wellbeing exposure", True, max(rows, default=0), len(rows),
-                  float(max(rows)) if rows else None, unit="score",
-                  note="Most hostile conversations one agent handled in one shift.")
+        return Figure(
+            "wellbeing",
+            "Wellbeing exposure",
+            unit="score",
+            note="Exposure per agent and shift is recorded by the wellbeing area.",
+        )
+    rows = list(
+        model.objects.filter(started_at__gte=start, started_at__lt=end).values_list(
+            "hostile", flat=True
+        )
+    )
+    return Figure(
+        "wellbeing",
+        "Wellbeing exposure",
+        True,
+        max(rows, default=0),
+        len(rows),
+        float(max(rows)) if rows else None,
+        unit="score",
+        note="Most hostile conversations one agent handled in one shift.",
+    )
 
 
 def _recovery_module():
@@ -122,13 +162,21 @@ def recovery_rate(visible, start, end) -> Figure:
     ones, "too few to tell" below CALMDESK_RECOVERY_MIN_SAMPLE."""
     module = _recovery_module()
     if module is None or not hasattr(module, "summary"):
-        return Figure("recovery", "Recovery rate", note="Recovery is measured by the follow-up area.")
+        return Figure(
+            "recovery", "Recovery rate", note="Recovery is measured by the follow-up area."
+        )
     s = module.summary(start, end, conversations=visible)
     rate = s.rate
-    return Figure("recovery", "Recovery rate", True, rate.hits, rate.n,
-                  rate.value if rate.enough else None,
-                  note=f"{rate.text()}; {s.unknown} cases with no outcome yet.",
-                  ids=[c.conversation_id for c in s.cases if c.outcome == module.NOT_RECOVERED])
+    return Figure(
+        "recovery",
+        "Recovery rate",
+        True,
+        rate.hits,
+        rate.n,
+        rate.value if rate.enough else None,
+        note=f"{rate.text()}; {s.unknown} cases with no outcome yet.",
+        ids=[c.conversation_id for c in s.cases if c.outcome == module.NOT_RECOVERED],
+    )
 
 
 def csat_after_recovery(visible, start, end) -> Figure:
@@ -137,20 +185,44 @@ def csat_after_recovery(visible, start, end) -> Figure:
     Reads calmdesk.insights.recovery.csat_comparison (issue 7)."""
     module = _recovery_module()
     if module is None or not hasattr(module, "csat_comparison"):
-        return Figure("csat", "CSAT after recovery", unit="score",
-                      note="Surveys are measured by the follow-up area.")
+        return Figure(
+            "csat",
+            "CSAT after recovery",
+            unit="score",
+            note="Surveys are measured by the follow-up area.",
+        )
     c = module.csat_comparison(start, end, conversations=visible)
     enough = c.after_n >= c.min_sample
-    return Figure("csat", "CSAT after recovery", True, None, c.after_n,
-                  c.after_mean if enough else None, unit="score", note=c.verdict)
+    return Figure(
+        "csat",
+        "CSAT after recovery",
+        True,
+        None,
+        c.after_n,
+        c.after_mean if enough else None,
+        unit="score",
+        note=c.verdict,
+    )
 
 
-SERVICE_FIGURES = (sla_compliance, escalation_rate, promises_kept, recovery_rate,
-                   csat_after_recovery, wellbeing_exposure)
+SERVICE_FIGURES = (
+    sla_compliance,
+    escalation_rate,
+    promises_kept,
+    recovery_rate,
+    csat_after_recovery,
+    wellbeing_exposure,
+)
 
 
-SERVICE_BY_KEY = {"sla": sla_compliance, "escalation": escalation_rate, "promises": promises_kept,
-                  "recovery": recovery_rate, "csat": csat_after_recovery, "wellbeing": wellbeing_exposure}
+SERVICE_BY_KEY = {
+    "sla": sla_compliance,
+    "escalation": escalation_rate,
+    "promises": promises_kept,
+    "recovery": recovery_rate,
+    "csat": csat_after_recovery,
+    "wellbeing": wellbeing_exposure,
+}
 
 
 def service_figures(visible, start, end) -> list[Figure]:
@@ -201,15 +273,22 @@ def qa_by_agent(visible, start: datetime, end: datetime) -> tuple[list[AgentQA],
         qa.findings.update(kinds)
         overall.update(kinds)
         count += 1
-    names = {a.pk: a.name for a in Agent.objects.filter(pk__in=[k for k in per if k]).select_related("user")}
+    names = {
+        a.pk: a.name
+        for a in Agent.objects.filter(pk__in=[k for k in per if k]).select_related("user")
+    }
     for k, qa in per.items():
         qa.name = names.get(k, "Unknown") if k else "No author"
     return sorted(per.values(), key=lambda q: (q.mean or 0, q.name)), overall, count
 
 
-def qa_ids(visible, start, end, agent_id: int | None, band: str = "", finding: str = "") -> list[int]:
+def qa_ids(
+    visible, start, end, agent_id: int | None, band: str = "", finding: str = ""
+) -> list[int]:
     """The conversations behind an agent's band or a finding (for the drill-down list)."""
-    qs = ReplyReview.objects.filter(sent_at__gte=start, sent_at__lt=end, message__conversation__in=visible)
+    qs = ReplyReview.objects.filter(
+        sent_at__gte=start, sent_at__lt=end, message__conversation__in=visible
+    )
     if agent_id is not None:
         qs = qs.filter(author_id=agent_id)
     out: dict[int, None] = {}
@@ -224,5 +303,3 @@ def qa_ids(visible, start, end, agent_id: int | None, band: str = "", finding: s
 
 def finding_labels(kinds) -> dict[str, str]:
     return {k: k.replace("_", " ").capitalize() for k in kinds}
-
-

@@ -58,7 +58,9 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
 
     def redirect_request(self, req, fp, code, msg, headers, newurl):
         if urlsplit(newurl).scheme not in ("http", "https"):
-            raise urllib.error.HTTPError(newurl, code, "redirect to a non-HTTP address", headers, fp)
+            raise urllib.error.HTTPError(
+                newurl, code, "redirect to a non-HTTP address", headers, fp
+            )
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
@@ -87,7 +89,10 @@ def fetch_feed(
     """GET the feed (conditionally) and parse it. Never raises for feed problems."""
     if urlsplit(url).scheme not in ("http", "https"):
         return FeedResult(error=f"not an http(s) URL: {url!r}")
-    headers = {"User-Agent": USER_AGENT, "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5"}
+    headers = {
+        "User-Agent": USER_AGENT,
+        "Accept": "application/rss+xml, application/atom+xml, application/xml;q=0.9, */*;q=0.5",
+    }
     if etag:
         headers["If-None-Match"] = etag
     if last_modified:
@@ -116,7 +121,9 @@ def fetch_feed(
     return parse_feed(body, status=status, etag=new_etag, last_modified=new_modified)
 
 
-def parse_feed(body: bytes, *, status: int | None = 200, etag: str = "", last_modified: str = "") -> FeedResult:
+def parse_feed(
+    body: bytes, *, status: int | None = 200, etag: str = "", last_modified: str = ""
+) -> FeedResult:
     import feedparser
     from feedparser.exceptions import CharacterEncodingOverride, NonXMLContentType
 
@@ -137,7 +144,9 @@ def parse_feed(body: bytes, *, status: int | None = 200, etag: str = "", last_mo
         warning = f"{problem}; {len(entries)} entries read"
     elif not parsed.get("version") and not entries:
         return FeedResult(status=status, error="not an RSS or Atom feed")
-    return FeedResult(status=status, entries=entries, etag=etag, last_modified=last_modified, warning=warning)
+    return FeedResult(
+        status=status, entries=entries, etag=etag, last_modified=last_modified, warning=warning
+    )
 
 
 def html_to_text(value: str) -> str:
@@ -161,7 +170,9 @@ def _entry(e) -> FeedEntry:
     if not ident:
         ident = "h" + hashlib.sha256(f"{title}\x1f{text}".encode()).hexdigest()[:32]
     return FeedEntry(
-        id=ident[:200] if len(ident) <= 200 else "h" + hashlib.sha256(ident.encode()).hexdigest()[:32],
+        id=ident[:200]
+        if len(ident) <= 200
+        else "h" + hashlib.sha256(ident.encode()).hexdigest()[:32],
         title=title,
         text=text,
         link=link[:1000],

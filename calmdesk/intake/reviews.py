@@ -88,7 +88,10 @@ FORMATS: dict[str, dict[str, tuple[str, ...]]] = {
 REVIEW_FORMATS = tuple(FORMATS)
 REMOVED_STATES = {"removed", "deleted", "hidden", "taken_down"}
 _GOOGLE_STARS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
-_ORDER_RE = re.compile(r"\b(?:order|ord|ref|reference|booking)\s*(?:no\.?|number|#|:)?\s*#?\s*([A-Z0-9][A-Z0-9-]{3,19})\b", re.IGNORECASE)
+_ORDER_RE = re.compile(
+    r"\b(?:order|ord|ref|reference|booking)\s*(?:no\.?|number|#|:)?\s*#?\s*([A-Z0-9][A-Z0-9-]{3,19})\b",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -351,9 +354,16 @@ def _json_rows(path: Path, encoding: str, row) -> Iterator[ReviewRow]:
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise FileFormatError(f"{path.name}: not valid JSON: {exc}") from None
     if isinstance(data, Mapping):
-        data = next((data[k] for k in ("reviews", "data", "items", "results") if isinstance(data.get(k), list)), None)
+        data = next(
+            (
+                data[k]
+                for k in ("reviews", "data", "items", "results")
+                if isinstance(data.get(k), list)
+            ),
+            None,
+        )
     if not isinstance(data, list):
-        raise FileFormatError(f"{path.name}: expected a list of reviews (or {{\"reviews\": [...]}})")
+        raise FileFormatError(f'{path.name}: expected a list of reviews (or {{"reviews": [...]}})')
     for index, item in enumerate(data, start=1):
         yield row(f"item {index}", index, item)
 
@@ -373,7 +383,12 @@ def _csv_rows(lines, fmt: str, tsv: bool, row) -> Iterator[ReviewRow]:
         raise FileFormatError(f"line 1: the header cannot be read: {exc}") from None
     if 1 in bad:
         raise FileFormatError(f"line 1: {bad[1]}")
-    wanted = set(FORMATS[fmt].get("body", ()) + GENERIC["body"] + FORMATS[fmt].get("rating", ()) + GENERIC["rating"])
+    wanted = set(
+        FORMATS[fmt].get("body", ())
+        + GENERIC["body"]
+        + FORMATS[fmt].get("rating", ())
+        + GENERIC["rating"]
+    )
     if not wanted & set(header):
         raise FileFormatError(
             f"line 1: no text or rating column for the {fmt} format; the header has: "
@@ -397,7 +412,10 @@ def _csv_rows(lines, fmt: str, tsv: bool, row) -> Iterator[ReviewRow]:
         if error:
             yield f"line {start}", RowError(start, error)
         elif len(values) > len(header):
-            yield f"line {start}", RowError(start, f"{len(values)} fields but the header names {len(header)}")
+            yield (
+                f"line {start}",
+                RowError(start, f"{len(values)} fields but the header names {len(header)}"),
+            )
         else:
             yield row(f"line {start}", start, dict(zip(header, values, strict=False)))
 

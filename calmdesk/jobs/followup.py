@@ -30,7 +30,9 @@ def plan_and_send_follow_ups() -> dict:
     return {"planned": planned, "sent": sent}
 
 
-@app.task(name="calmdesk.followup.survey_reminders", autoretry_for=(OperationalError,), max_retries=3)
+@app.task(
+    name="calmdesk.followup.survey_reminders", autoretry_for=(OperationalError,), max_retries=3
+)
 def survey_reminders() -> int:
     from calmdesk.actions.surveys import send_reminders
 
@@ -61,9 +63,12 @@ def recover_queued_replies(older_than: timedelta = timedelta(minutes=2)) -> int:
     from calmdesk.models import Delivery, Direction, Message
 
     ids = list(
-        Message.objects.filter(direction=Direction.OUT, delivery=Delivery.QUEUED,
-                               created_at__lt=timezone.now() - older_than, outbox__isnull=True)
-        .values_list("id", flat=True)[:200]
+        Message.objects.filter(
+            direction=Direction.OUT,
+            delivery=Delivery.QUEUED,
+            created_at__lt=timezone.now() - older_than,
+            outbox__isnull=True,
+        ).values_list("id", flat=True)[:200]
     )
     for message_id in ids:
         try:

@@ -42,7 +42,9 @@ def sweep() -> dict:
     from calmdesk.models import Review
 
     adopted = do_adopt_untracked()
-    pending = list(Review.objects.filter(evaluated_at__isnull=True).values_list("pk", flat=True)[:2000])
+    pending = list(
+        Review.objects.filter(evaluated_at__isnull=True).values_list("pk", flat=True)[:2000]
+    )
     opened = do_evaluate_reviews(pending)
     cases = do_sweep_cases()
     spikes = do_check_spikes()

@@ -50,10 +50,18 @@ class RootCause(models.Model):
     label = models.CharField(max_length=120)
     description = models.TextField(blank=True)
     cues = models.JSONField(default=list, blank=True)  # extra keyword cues (discovered causes)
-    origin = models.CharField(max_length=16, choices=CauseOrigin.choices, default=CauseOrigin.MANUAL)
-    status = models.CharField(max_length=16, choices=CauseStatus.choices, default=CauseStatus.ACTIVE)
+    origin = models.CharField(
+        max_length=16, choices=CauseOrigin.choices, default=CauseOrigin.MANUAL
+    )
+    status = models.CharField(
+        max_length=16, choices=CauseStatus.choices, default=CauseStatus.ACTIVE
+    )
     owner = models.ForeignKey(
-        "calmdesk.Agent", null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_causes"
+        "calmdesk.Agent",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_causes",
     )
     fix_description = models.TextField(blank=True)
     fix_date = models.DateField(null=True, blank=True)
@@ -113,7 +121,9 @@ class CauseProposal(models.Model):
     signature = models.CharField(max_length=200, unique=True)
     window_start = models.DateTimeField()
     window_end = models.DateTimeField()
-    status = models.CharField(max_length=16, choices=ProposalStatus.choices, default=ProposalStatus.OPEN)
+    status = models.CharField(
+        max_length=16, choices=ProposalStatus.choices, default=ProposalStatus.OPEN
+    )
     cause = models.ForeignKey(
         RootCause, null=True, blank=True, on_delete=models.SET_NULL, related_name="proposals"
     )

@@ -25,7 +25,9 @@ class Conversation(models.Model):
 
     channel = models.CharField(max_length=16, choices=Channel.choices)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN)
-    team = models.ForeignKey("calmdesk.Team", on_delete=models.PROTECT, related_name="conversations")
+    team = models.ForeignKey(
+        "calmdesk.Team", on_delete=models.PROTECT, related_name="conversations"
+    )
     assignee = models.ForeignKey(
         "calmdesk.Agent",
         null=True,

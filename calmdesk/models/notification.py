@@ -10,7 +10,9 @@ class Notification(models.Model):
     recipient = models.ForeignKey(
         "calmdesk.Agent", on_delete=models.CASCADE, related_name="notifications"
     )
-    kind = models.CharField(max_length=64)  # e.g. "escalation", "survey.low_score", "review.negative"
+    kind = models.CharField(
+        max_length=64
+    )  # e.g. "escalation", "survey.low_score", "review.negative"
     title = models.CharField(max_length=200)
     body = models.TextField(blank=True)
     url = models.CharField(max_length=500, blank=True)

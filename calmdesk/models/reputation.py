@@ -110,7 +110,11 @@ class Review(models.Model):
     platform = models.CharField(max_length=16, choices=Platform.choices, default=Platform.GENERIC)
     external_id = models.CharField(max_length=300, blank=True)
     location = models.ForeignKey(
-        "calmdesk.Location", null=True, blank=True, on_delete=models.SET_NULL, related_name="reviews"
+        "calmdesk.Location",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="reviews",
     )
     author = models.CharField(max_length=200, blank=True)
     rating = models.PositiveSmallIntegerField(null=True, blank=True)

@@ -31,7 +31,9 @@ class SurveyCampaign(models.Model):
     name = models.CharField(max_length=200)
     kind = models.CharField(max_length=8, choices=SurveyKind.choices, default=SurveyKind.CSAT)
     filters = models.JSONField(default=dict, blank=True)
-    state = models.CharField(max_length=8, choices=CampaignState.choices, default=CampaignState.DRAFT)
+    state = models.CharField(
+        max_length=8, choices=CampaignState.choices, default=CampaignState.DRAFT
+    )
     created_by = models.ForeignKey(
         "calmdesk.Agent", null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -55,15 +57,25 @@ class Survey(models.Model):
     """
 
     kind = models.CharField(max_length=8, choices=SurveyKind.choices)
-    customer = models.ForeignKey("calmdesk.Customer", on_delete=models.CASCADE, related_name="surveys")
+    customer = models.ForeignKey(
+        "calmdesk.Customer", on_delete=models.CASCADE, related_name="surveys"
+    )
     conversation = models.ForeignKey(
-        "calmdesk.Conversation", null=True, blank=True, on_delete=models.SET_NULL, related_name="surveys"
+        "calmdesk.Conversation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="surveys",
     )
     campaign = models.ForeignKey(
         SurveyCampaign, null=True, blank=True, on_delete=models.SET_NULL, related_name="surveys"
     )
     follow_up = models.ForeignKey(
-        "calmdesk.FollowUp", null=True, blank=True, on_delete=models.SET_NULL, related_name="surveys"
+        "calmdesk.FollowUp",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="surveys",
     )
     channel = models.CharField(max_length=16)  # email / sms
     state = models.CharField(max_length=8, choices=SurveyState.choices, default=SurveyState.SENT)

@@ -70,7 +70,9 @@ def conversation_view(conversation: Conversation | int) -> ConversationView:
         step_override=_step_override(conversation),
         team_name=conversation.team.name,
         location=(
-            LocationView(name=location.name, contact=location.contact_email or location.contact_phone)
+            LocationView(
+                name=location.name, contact=location.contact_email or location.contact_phone
+            )
             if location
             else None
         ),

@@ -91,7 +91,12 @@ def reply(request, pk: int):
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return _back(conversation, "#reply")
-    messages.success(request, "Reply sent." if not (override and verdict and verdict.blocking) else "Reply sent despite the coach's blocking findings (recorded).")
+    messages.success(
+        request,
+        "Reply sent."
+        if not (override and verdict and verdict.blocking)
+        else "Reply sent despite the coach's blocking findings (recorded).",
+    )
     return _back(conversation, "#timeline-end")
 
 

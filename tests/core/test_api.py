@@ -17,12 +17,20 @@ def token(org):
 
 def post(client, token, payload, **headers):
     body = payload if isinstance(payload, (str, bytes)) else json.dumps(payload)
-    return client.post(URL, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}", **headers)
+    return client.post(
+        URL, body, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}", **headers
+    )
 
 
 def msg(**kw):
-    data = {"channel": "email", "external_id": "e-1", "customer": {"name": "Dana", "email": "dana@example.com"},
-            "subject": "Order", "body": "Where is my order #4411?", "sent_at": "2026-11-20T09:30:00Z"}
+    data = {
+        "channel": "email",
+        "external_id": "e-1",
+        "customer": {"name": "Dana", "email": "dana@example.com"},
+        "subject": "Order",
+        "body": "Where is my order #4411?",
+        "sent_at": "2026-11-20T09:30:00Z",
+    }
     data.update(kw)
     return data
 
@@ -105,10 +113,14 @@ def test_read_endpoints_respect_teams(client, org, token):
     assert hidden.status_code == 404
     listing = client.get("/api/v1/conversations?status=open", HTTP_AUTHORIZATION=f"Bearer {other}")
     assert listing.json()["count"] == 0
-    mine = client.get("/api/v1/conversations?status=open&level=calm", HTTP_AUTHORIZATION=f"Bearer {token}")
+    mine = client.get(
+        "/api/v1/conversations?status=open&level=calm", HTTP_AUTHORIZATION=f"Bearer {token}"
+    )
     assert mine.json()["count"] in (0, 1)  # level depends on assessment; filter is applied
     customers = client.get("/api/v1/customers?q=dana", HTTP_AUTHORIZATION=f"Bearer {token}")
-    assert customers.json()["items"][0]["identities"] == [{"kind": "email", "value": "dana@example.com"}]
+    assert customers.json()["items"][0]["identities"] == [
+        {"kind": "email", "value": "dana@example.com"}
+    ]
 
 
 def test_openapi_and_docs_served_offline(client, org):

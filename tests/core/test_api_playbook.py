@@ -25,7 +25,12 @@ def hostile(org, django_capture_on_commit_callbacks):
 
 
 def call(client, token, path, payload):
-    return client.post(path, json.dumps(payload), content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}")
+    return client.post(
+        path,
+        json.dumps(payload),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
 
 
 def test_coach_finds_blame_with_spans_and_rewrites(client, org):
@@ -56,5 +61,10 @@ def test_draft_names_the_customer_restates_the_issue_and_passes_the_coach(client
 def test_playbook_endpoints_respect_teams(client, org, hostile):
     other = do_create_token(org.sam)
     assert call(client, other, "/api/v1/draft", {"conversation_id": hostile}).status_code == 404
-    assert call(client, other, "/api/v1/coach", {"reply": "Hi", "conversation_id": hostile}).status_code == 404
+    assert (
+        call(
+            client, other, "/api/v1/coach", {"reply": "Hi", "conversation_id": hostile}
+        ).status_code
+        == 404
+    )
     assert call(client, other, "/api/v1/coach", {"reply": ""}).status_code == 422

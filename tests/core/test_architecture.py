@@ -12,7 +12,9 @@ import pytest
 import time_machine
 
 ROOT = Path(__file__).resolve().parents[2] / "calmdesk"
-WRITES = re.compile(r"\.(save|delete|bulk_create|bulk_update|get_or_create|update_or_create)\(|objects\.create\(|\.update\(\w+=")
+WRITES = re.compile(
+    r"\.(save|delete|bulk_create|bulk_update|get_or_create|update_or_create)\(|objects\.create\(|\.update\(\w+="
+)
 
 
 def test_only_actions_write():

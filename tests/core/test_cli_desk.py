@@ -15,7 +15,9 @@ def team(db):
 
 def test_createuser_with_password_from_stdin_and_token(team, capsys, monkeypatch):
     monkeypatch.setattr("sys.stdin", io.StringIO("s3cret-password\n"))
-    assert main(["createuser", "alex", "--role", "agent", "--team", "orders", "--password-stdin"]) == 0
+    assert (
+        main(["createuser", "alex", "--role", "agent", "--team", "orders", "--password-stdin"]) == 0
+    )
     agent = Agent.objects.get(user__username="alex")
     assert agent.role == "agent" and list(agent.teams.all()) == [team]
     assert agent.user.check_password("s3cret-password")
@@ -58,7 +60,13 @@ def test_demo_loads_idempotently(db, capsys, django_capture_on_commit_callbacks)
     out = capsys.readouterr().out
     assert "alex" in out and "calmdesk-demo" in out
     counts = (Conversation.objects.count(), Message.objects.count())
-    assert Message.objects.filter(external_id__regex=r"^demo-[0-9]+-[0-9]+$").values("conversation").distinct().count() == 60
+    assert (
+        Message.objects.filter(external_id__regex=r"^demo-[0-9]+-[0-9]+$")
+        .values("conversation")
+        .distinct()
+        .count()
+        == 60
+    )
     assert main(["demo"]) == 0
     assert (Conversation.objects.count(), Message.objects.count()) == counts
     assert "Demo data: 0 new conversations" in capsys.readouterr().out

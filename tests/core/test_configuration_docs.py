@@ -47,7 +47,11 @@ def test_production_settings_pass_check_deploy(tmp_path):
     }
     r = subprocess.run(
         [sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"],
-        env=env, capture_output=True, text=True, cwd=ROOT, timeout=120,
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=120,
     )
     assert r.returncode == 0, r.stdout + r.stderr
     assert "no issues" in r.stdout

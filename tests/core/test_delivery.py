@@ -15,8 +15,13 @@ from calmdesk.models import Conversation, Message
 from tests.conftest import inbound
 
 
-def test_email_reply_has_threading_headers_and_no_header_injection(org, django_capture_on_commit_callbacks):
-    r = receive(inbound(external_id="orig@example.com", subject="Lamp\r\nBcc: evil@example.com"), assess=False)
+def test_email_reply_has_threading_headers_and_no_header_injection(
+    org, django_capture_on_commit_callbacks
+):
+    r = receive(
+        inbound(external_id="orig@example.com", subject="Lamp\r\nBcc: evil@example.com"),
+        assess=False,
+    )
     conv = Conversation.objects.get(pk=r.conversation_id)
     with django_capture_on_commit_callbacks(execute=True):
         reply = do_reply(org.alex, conv, "A new lamp ships today.")
@@ -59,7 +64,9 @@ def hook_server():
     server.shutdown()
 
 
-def test_chat_reply_goes_to_signed_webhook(org, settings, hook_server, django_capture_on_commit_callbacks):
+def test_chat_reply_goes_to_signed_webhook(
+    org, settings, hook_server, django_capture_on_commit_callbacks
+):
     settings.CALMDESK_OUTGOING_WEBHOOK_URL = hook_server
     settings.CALMDESK_OUTGOING_WEBHOOK_SECRET = "shh"
     r = receive(inbound(channel="chat", thread_id="T9", external_id="c1"), assess=False)
@@ -77,7 +84,9 @@ def test_chat_reply_goes_to_signed_webhook(org, settings, hook_server, django_ca
     assert Message.objects.get(direction="out").delivery == "sent"
 
 
-def test_failed_webhook_is_recorded_not_raised_in_process(org, settings, django_capture_on_commit_callbacks):
+def test_failed_webhook_is_recorded_not_raised_in_process(
+    org, settings, django_capture_on_commit_callbacks
+):
     settings.CALMDESK_OUTGOING_WEBHOOK_URL = "http://127.0.0.1:9/nothing-listens"
     r = receive(inbound(channel="chat", thread_id="T", external_id="c1"), assess=False)
     conv = Conversation.objects.get(pk=r.conversation_id)
@@ -88,7 +97,9 @@ def test_failed_webhook_is_recorded_not_raised_in_process(org, settings, django_
 
 
 def test_without_webhook_non_email_replies_are_recorded(org, django_capture_on_commit_callbacks):
-    r = receive(inbound(channel="sms", customer={"phone": "+447700900123"}, external_id="s1"), assess=False)
+    r = receive(
+        inbound(channel="sms", customer={"phone": "+447700900123"}, external_id="s1"), assess=False
+    )
     conv = Conversation.objects.get(pk=r.conversation_id)
     with django_capture_on_commit_callbacks(execute=True):
         do_reply(org.alex, conv, "Hello")

@@ -15,8 +15,13 @@ def mail(n: int) -> bytes:
 def test_poll_job_imports_mail_into_the_mailbox_team_and_keeps_the_mark(org):
     with FakeImapServer({3: mail(3), 8: mail(8)}) as server:
         box = Mailbox.objects.create(  # admin-created configuration, not app data
-            name="support", team=org.billing, host="127.0.0.1", port=server.port, use_ssl=False,
-            username=server.username, password=server.password,
+            name="support",
+            team=org.billing,
+            host="127.0.0.1",
+            port=server.port,
+            use_ssl=False,
+            username=server.username,
+            password=server.password,
         )
         assert poll_mailboxes() == 2
         box.refresh_from_db()
@@ -32,10 +37,24 @@ def test_poll_job_imports_mail_into_the_mailbox_team_and_keeps_the_mark(org):
 
 def test_an_unreachable_mailbox_records_its_error_and_does_not_stop_the_others(org):
     with FakeImapServer({1: mail(1)}) as server:
-        Mailbox.objects.create(name="broken", team=org.orders, host="127.0.0.1", port=1, use_ssl=False,
-                               username="x", password="y")
-        Mailbox.objects.create(name="good", team=org.orders, host="127.0.0.1", port=server.port, use_ssl=False,
-                               username=server.username, password=server.password)
+        Mailbox.objects.create(
+            name="broken",
+            team=org.orders,
+            host="127.0.0.1",
+            port=1,
+            use_ssl=False,
+            username="x",
+            password="y",
+        )
+        Mailbox.objects.create(
+            name="good",
+            team=org.orders,
+            host="127.0.0.1",
+            port=server.port,
+            use_ssl=False,
+            username=server.username,
+            password=server.password,
+        )
         assert poll_mailboxes() == 1
     broken = Mailbox.objects.get(name="broken")
     assert broken.last_error and broken.last_polled_at is not None

@@ -20,13 +20,20 @@ def django(args, tmp_path):
     }
     env.pop("DATABASE_URL", None)
     return subprocess.run(
-        [sys.executable, "-m", "django", *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "django", *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
 def test_migrations_match_the_models_and_apply(tmp_path):
     check = django(["makemigrations", "calmdesk", "--check", "--dry-run"], tmp_path)
-    assert check.returncode == 0, f"models changed without a migration:\n{check.stdout}{check.stderr}"
+    assert check.returncode == 0, (
+        f"models changed without a migration:\n{check.stdout}{check.stderr}"
+    )
     migrate = django(["migrate", "--noinput"], tmp_path)
     assert migrate.returncode == 0, migrate.stdout + migrate.stderr
     back = django(["migrate", "calmdesk", "zero", "--noinput"], tmp_path)

@@ -22,7 +22,9 @@ def test_receive_stores_once_per_channel_and_external_id(org):
 
 def test_receive_writes_audit_events(org):
     r = receive(inbound(external_id="m-1"), assess=False)
-    kinds = set(Event.objects.filter(conversation_id=r.conversation_id).values_list("kind", flat=True))
+    kinds = set(
+        Event.objects.filter(conversation_id=r.conversation_id).values_list("kind", flat=True)
+    )
     assert {"conversation.created", "message.received"} <= kinds
 
 
@@ -48,23 +50,38 @@ def test_receive_rejects_bad_input_and_writes_nothing(org, kw, message):
 
 
 def test_one_customer_across_email_sms_and_linked_handle(org):
-    email = receive(inbound(customer={"name": "Jane Roe", "email": "Jane.Roe@Example.com"}, external_id="e1"), assess=False)
+    email = receive(
+        inbound(customer={"name": "Jane Roe", "email": "Jane.Roe@Example.com"}, external_id="e1"),
+        assess=False,
+    )
     both = receive(
         inbound(
             channel="sms",
-            customer={"name": "Jane", "email": "jane.roe@example.com", "phone": "+1 (415) 555-0123"},
+            customer={
+                "name": "Jane",
+                "email": "jane.roe@example.com",
+                "phone": "+1 (415) 555-0123",
+            },
             body="Any news?",
             external_id="s1",
         ),
         assess=False,
     )
-    sms_only = receive(inbound(channel="sms", customer={"phone": "415-555-0123"}, external_id="s2"), assess=False)
+    sms_only = receive(
+        inbound(channel="sms", customer={"phone": "415-555-0123"}, external_id="s2"), assess=False
+    )
     assert email.customer_id == both.customer_id == sms_only.customer_id
-    social = receive(inbound(channel="social", customer={"handle": "twitter:@JaneRoe"}, external_id="t1"), assess=False)
+    social = receive(
+        inbound(channel="social", customer={"handle": "twitter:@JaneRoe"}, external_id="t1"),
+        assess=False,
+    )
     assert social.customer_id != email.customer_id  # unknown handle: a new customer until linked
     customer = Customer.objects.get(pk=email.customer_id)
     do_link_identity(org.alex, customer, "handle", "Twitter:@janeroe")
-    later = receive(inbound(channel="social", customer={"handle": "twitter:janeroe"}, external_id="t2"), assess=False)
+    later = receive(
+        inbound(channel="social", customer={"handle": "twitter:janeroe"}, external_id="t2"),
+        assess=False,
+    )
     assert later.customer_id == customer.pk
     identities = set(customer.identities.values_list("kind", "value"))
     assert identities == {
@@ -79,8 +96,12 @@ def test_one_customer_across_email_sms_and_linked_handle(org):
 
 
 def test_merge_customers_moves_identities_and_conversations(org):
-    a = receive(inbound(customer={"name": "A", "email": "a@example.com"}, external_id="a"), assess=False)
-    b = receive(inbound(customer={"name": "B", "email": "b@example.com"}, external_id="b"), assess=False)
+    a = receive(
+        inbound(customer={"name": "A", "email": "a@example.com"}, external_id="a"), assess=False
+    )
+    b = receive(
+        inbound(customer={"name": "B", "email": "b@example.com"}, external_id="b"), assess=False
+    )
     keep, merge = Customer.objects.get(pk=a.customer_id), Customer.objects.get(pk=b.customer_id)
     do_merge_customers(org.morgan, keep=keep, merge=merge)
     assert Identity.objects.filter(customer=keep).count() == 2
@@ -94,16 +115,21 @@ def test_merge_customers_moves_identities_and_conversations(org):
 
 
 def test_email_threads_by_in_reply_to_and_subject_token(org, django_capture_on_commit_callbacks):
-    first = receive(inbound(external_id="<orig@mail.example.com>", subject="Broken lamp"), assess=False)
+    first = receive(
+        inbound(external_id="<orig@mail.example.com>", subject="Broken lamp"), assess=False
+    )
     conv = Conversation.objects.get(pk=first.conversation_id)
     with django_capture_on_commit_callbacks(execute=True):
         reply = do_reply(org.alex, conv, "Sorry about the lamp, a new one ships today.")
     reply.refresh_from_db()
     assert reply.email_message_id  # stable Message-ID recorded at delivery
     by_header = receive(
-        inbound(external_id="r1", subject="Re: Broken lamp", in_reply_to=reply.email_message_id), assess=False
+        inbound(external_id="r1", subject="Re: Broken lamp", in_reply_to=reply.email_message_id),
+        assess=False,
     )
-    by_token = receive(inbound(external_id="r2", subject=f"Re: anything {conv.reference}"), assess=False)
+    by_token = receive(
+        inbound(external_id="r2", subject=f"Re: anything {conv.reference}"), assess=False
+    )
     assert by_header.conversation_id == by_token.conversation_id == conv.pk
     unrelated = receive(inbound(external_id="r3", subject="New question"), assess=False)
     assert unrelated.conversation_id != conv.pk
@@ -113,7 +139,11 @@ def test_forged_subject_token_does_not_join_someone_elses_case(org):
     victim = receive(inbound(external_id="v1"), assess=False)
     conv = Conversation.objects.get(pk=victim.conversation_id)
     forged = receive(
-        inbound(customer={"email": "mallory@example.com"}, external_id="f1", subject=f"Re: {conv.reference}"),
+        inbound(
+            customer={"email": "mallory@example.com"},
+            external_id="f1",
+            subject=f"Re: {conv.reference}",
+        ),
         assess=False,
     )
     assert forged.conversation_id != conv.pk
@@ -124,8 +154,24 @@ def test_chat_threads_by_thread_id_and_reviews_get_one_conversation_each(org):
     b = receive(inbound(channel="chat", thread_id="T1", external_id="c2"), assess=False)
     c = receive(inbound(channel="chat", thread_id="T2", external_id="c3"), assess=False)
     assert a.conversation_id == b.conversation_id != c.conversation_id
-    r1 = receive(inbound(channel="review", customer={"name": "Mike T.", "review_name": "Mike T."}, external_id="rev1", rating=1), assess=False)
-    r2 = receive(inbound(channel="review", customer={"name": "Mike T.", "review_name": "Mike T."}, external_id="rev2", rating=4), assess=False)
+    r1 = receive(
+        inbound(
+            channel="review",
+            customer={"name": "Mike T.", "review_name": "Mike T."},
+            external_id="rev1",
+            rating=1,
+        ),
+        assess=False,
+    )
+    r2 = receive(
+        inbound(
+            channel="review",
+            customer={"name": "Mike T.", "review_name": "Mike T."},
+            external_id="rev2",
+            rating=4,
+        ),
+        assess=False,
+    )
     assert r1.conversation_id != r2.conversation_id
     assert Conversation.objects.get(pk=r1.conversation_id).rating == 1
 
@@ -136,7 +182,9 @@ def test_a_new_message_reopens_a_resolved_conversation(org):
     r = receive(inbound(channel="chat", thread_id="T", external_id="1"), assess=False)
     conv = Conversation.objects.get(pk=r.conversation_id)
     do_set_status(org.alex, conv, Status.RESOLVED)
-    receive(inbound(channel="chat", thread_id="T", external_id="2", body="It broke again"), assess=False)
+    receive(
+        inbound(channel="chat", thread_id="T", external_id="2", body="It broke again"), assess=False
+    )
     conv.refresh_from_db()
     assert conv.status == Status.OPEN and conv.awaiting_reply
     assert Event.objects.filter(kind="conversation.reopened", conversation=conv).exists()
@@ -148,15 +196,28 @@ def test_auto_replies_are_stored_but_do_not_reopen(org):
     r = receive(inbound(channel="chat", thread_id="T", external_id="1"), assess=False)
     conv = Conversation.objects.get(pk=r.conversation_id)
     do_set_status(org.alex, conv, Status.RESOLVED)
-    receive(inbound(channel="chat", thread_id="T", external_id="2", body="I am out of office", auto_submitted=True), assess=False)
+    receive(
+        inbound(
+            channel="chat",
+            thread_id="T",
+            external_id="2",
+            body="I am out of office",
+            auto_submitted=True,
+        ),
+        assess=False,
+    )
     conv.refresh_from_db()
     assert conv.status == Status.RESOLVED
     assert conv.messages.count() == 2
 
 
-def test_assessment_runs_after_commit_and_sets_conversation_difficulty(org, django_capture_on_commit_callbacks):
+def test_assessment_runs_after_commit_and_sets_conversation_difficulty(
+    org, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
-        calm = receive(inbound(external_id="calm", body="Thanks, the parcel arrived and it's lovely."))
+        calm = receive(
+            inbound(external_id="calm", body="Thanks, the parcel arrived and it's lovely.")
+        )
     with django_capture_on_commit_callbacks(execute=True):
         angry = receive(
             inbound(

@@ -33,7 +33,10 @@ def test_same_message_posted_50_times_concurrently_is_stored_once(org):
         try:
             barrier.wait(timeout=30)
             r = Client().post(
-                "/api/v1/messages", payload, content_type="application/json", HTTP_AUTHORIZATION=f"Bearer {token}"
+                "/api/v1/messages",
+                payload,
+                content_type="application/json",
+                HTTP_AUTHORIZATION=f"Bearer {token}",
             )
             return r.status_code, r.json()["message_id"]
         finally:
@@ -56,7 +59,9 @@ def test_a_celery_worker_on_redis_assesses_a_message_posted_through_the_api(org,
     from calmdesk.celery_app import app
 
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    app.conf.update(broker_url=REDIS_URL, task_always_eager=False, broker_connection_retry_on_startup=True)
+    app.conf.update(
+        broker_url=REDIS_URL, task_always_eager=False, broker_connection_retry_on_startup=True
+    )
     token = do_create_token(org.alex, "worker")
     with start_worker(
         app,
@@ -81,7 +86,9 @@ def test_a_celery_worker_on_redis_assesses_a_message_posted_through_the_api(org,
         assert r.status_code == 201
         message = Message.objects.get(pk=r.json()["message_id"])
         assert message.assessed_at is None  # not done in the request: queued to the worker
-        wait_until(lambda: Message.objects.filter(pk=message.pk, assessed_at__isnull=False).exists())
+        wait_until(
+            lambda: Message.objects.filter(pk=message.pk, assessed_at__isnull=False).exists()
+        )
     message.refresh_from_db()
     kinds = {s["kind"] for s in message.assessment["signals"]}
     assert {"churn_threat", "legal_threat"} <= kinds

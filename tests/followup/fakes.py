@@ -31,7 +31,9 @@ class FakeSmsProvider:
                 if "json" in self.headers.get("Content-Type", ""):
                     req["fields"] = json.loads(raw)
                 else:
-                    req["fields"] = {k: v[0] for k, v in urllib.parse.parse_qs(raw.decode()).items()}
+                    req["fields"] = {
+                        k: v[0] for k, v in urllib.parse.parse_qs(raw.decode()).items()
+                    }
                 provider.requests.append(req)
                 key = self.headers.get("Idempotency-Key") or f"no-key-{len(provider.requests)}"
                 if provider.fail_with:
@@ -39,7 +41,10 @@ class FakeSmsProvider:
                     return
                 first = key not in provider.delivered
                 if first:
-                    provider.delivered[key] = {"sid": f"SM{len(provider.delivered) + 1:04d}", **req["fields"]}
+                    provider.delivered[key] = {
+                        "sid": f"SM{len(provider.delivered) + 1:04d}",
+                        **req["fields"],
+                    }
                 if provider.hold_first and len(provider.requests) == 1:
                     provider.first_arrived.set()
                     provider.release.wait(60)  # the SMS is out; the sender waits for our answer
@@ -61,7 +66,9 @@ class FakeSmsProvider:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.server.server_port}/2010-04-01/Accounts/AC1/Messages.json"
+        self.url = (
+            f"http://127.0.0.1:{self.server.server_port}/2010-04-01/Accounts/AC1/Messages.json"
+        )
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     def close(self) -> None:
@@ -95,8 +102,13 @@ class SmtpSink:
                 return responses
 
             async def handle_DATA(self, server, session, envelope):  # noqa: N802
-                sink.messages.append({"from": envelope.mail_from, "to": list(envelope.rcpt_tos),
-                                      "data": envelope.content.decode("utf8", errors="replace")})
+                sink.messages.append(
+                    {
+                        "from": envelope.mail_from,
+                        "to": list(envelope.rcpt_tos),
+                        "data": envelope.content.decode("utf8", errors="replace"),
+                    }
+                )
                 return "250 OK"
 
         import socket

@@ -16,19 +16,39 @@ def main(kind: str) -> None:
     from calmdesk.intake.types import Inbound, InboundCustomer
     from calmdesk.models import Customer
 
-    result = receive(Inbound(channel="email", body="Where is my order?", external_id="kill-1",
-                             customer=InboundCustomer(name="Dana", email="dana@example.com",
-                                                      phone="+447700900123")), assess=False)
+    result = receive(
+        Inbound(
+            channel="email",
+            body="Where is my order?",
+            external_id="kill-1",
+            customer=InboundCustomer(name="Dana", email="dana@example.com", phone="+447700900123"),
+        ),
+        assess=False,
+    )
     customer = Customer.objects.get(pk=result.customer_id)
     with transaction.atomic():
         if kind == "sms":
-            row = enqueue(key="followup:kill", kind="follow_up", channel="sms", to="+447700900123",
-                          body="Hi Dana, is everything sorted now?", customer=customer, send_now=False)
+            row = enqueue(
+                key="followup:kill",
+                kind="follow_up",
+                channel="sms",
+                to="+447700900123",
+                body="Hi Dana, is everything sorted now?",
+                customer=customer,
+                send_now=False,
+            )
         else:
-            row = enqueue(key="followup:kill", kind="follow_up", channel="email", to="dana@example.com",
-                          subject="Checking back", body="Hi Dana, is everything sorted now?",
-                          headers={"Message-ID": "<cd.kill.1@calmdesk.localhost>"}, customer=customer,
-                          send_now=False)
+            row = enqueue(
+                key="followup:kill",
+                kind="follow_up",
+                channel="email",
+                to="dana@example.com",
+                subject="Checking back",
+                body="Hi Dana, is everything sorted now?",
+                headers={"Message-ID": "<cd.kill.1@calmdesk.localhost>"},
+                customer=customer,
+                send_now=False,
+            )
     print(row.pk)
 
 

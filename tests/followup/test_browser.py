@@ -8,8 +8,14 @@ import re
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 pytestmark = [
     pytest.mark.browser,
@@ -24,13 +30,21 @@ def phone(live_server):
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        context = browser.new_context(viewport={"width": 375, "height": 667}, is_mobile=True,
-                                      has_touch=True, device_scale_factor=2, java_script_enabled=False,
-                                      base_url=live_server.url)
+        context = browser.new_context(
+            viewport={"width": 375, "height": 667},
+            is_mobile=True,
+            has_touch=True,
+            device_scale_factor=2,
+            java_script_enabled=False,
+            base_url=live_server.url,
+        )
         page = context.new_page()
         errors: list[str] = []
         page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-        page.on("response", lambda r: r.status >= 400 and "favicon" not in r.url and errors.append(r.url))
+        page.on(
+            "response",
+            lambda r: r.status >= 400 and "favicon" not in r.url and errors.append(r.url),
+        )
         yield page, errors
         context.close()
         browser.close()
@@ -40,7 +54,9 @@ def phone(live_server):
         os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
 
 
-def test_customer_answers_the_survey_on_a_phone_without_javascript(phone, transactional_db, django_capture_on_commit_callbacks):
+def test_customer_answers_the_survey_on_a_phone_without_javascript(
+    phone, transactional_db, django_capture_on_commit_callbacks
+):
     from django.core.cache import cache
     from playwright.sync_api import expect
 
@@ -65,13 +81,19 @@ def test_customer_answers_the_survey_on_a_phone_without_javascript(phone, transa
     box = page.locator("label.score").first.bounding_box()
     assert box["height"] >= 44 and box["width"] >= 44
     page.locator("label.score", has_text="2").tap()
-    page.get_by_label("Anything you would like to tell us?").fill("The parcel came but it was late again.")
+    page.get_by_label("Anything you would like to tell us?").fill(
+        "The parcel came but it was late again."
+    )
     page.get_by_role("button", name="Send my answer").tap()
     expect(page.get_by_role("heading", name="Thank you")).to_be_visible()
     assert [e for e in errors if "Failed to load resource" not in e] == []  # CSP, missing files
     page.screenshot(path=str(_shot_dir() / "survey-phone.png"))
     survey = Survey.objects.get(pk=survey.pk)
-    assert (survey.score, survey.comment, survey.low) == (2, "The parcel came but it was late again.", True)
+    assert (survey.score, survey.comment, survey.low) == (
+        2,
+        "The parcel came but it was late again.",
+        True,
+    )
 
 
 def _shot_dir():

@@ -32,7 +32,11 @@ def test_twilio_compatible_request(sms):
     result = send_sms("+447700900123", "Hi Dana & co: 100% sorted?", key="survey:1")
     req = sms.requests[0]
     assert req["path"].endswith("/Messages.json")
-    assert req["fields"] == {"To": "+447700900123", "From": "+15550001111", "Body": "Hi Dana & co: 100% sorted?"}
+    assert req["fields"] == {
+        "To": "+447700900123",
+        "From": "+15550001111",
+        "Body": "Hi Dana & co: 100% sorted?",
+    }
     assert req["headers"]["Authorization"] == "Basic " + base64.b64encode(b"AC1:secret").decode()
     assert req["headers"]["Idempotency-Key"] == "survey:1"
     assert result.provider_id == "SM0001"
@@ -42,8 +46,11 @@ def test_json_provider_by_template(sms, settings):
     settings.CALMDESK_SMS_CONTENT_TYPE = "application/json"
     settings.CALMDESK_SMS_BODY_TEMPLATE = '{"to": $to, "from": $sender, "text": $body}'
     send_sms("+447700900123", 'Quote " and \\ backslash')
-    assert sms.requests[0]["fields"] == {"to": "+447700900123", "from": "+15550001111",
-                                         "text": 'Quote " and \\ backslash'}
+    assert sms.requests[0]["fields"] == {
+        "to": "+447700900123",
+        "from": "+15550001111",
+        "text": 'Quote " and \\ backslash',
+    }
 
 
 @pytest.mark.parametrize(("code", "retry"), [(500, True), (429, True), (400, False), (401, False)])
@@ -58,14 +65,18 @@ def test_provider_errors_say_whether_to_retry(settings, code, retry):
         provider.close()
 
 
-def test_sms_survey_through_the_outbox_with_retry_and_backoff(org, settings, django_capture_on_commit_callbacks):
+def test_sms_survey_through_the_outbox_with_retry_and_backoff(
+    org, settings, django_capture_on_commit_callbacks
+):
     import time_machine
 
     provider = FakeSmsProvider(fail_with=503)
     settings.CALMDESK_SMS_URL = provider.url
     try:
         with time_machine.travel("2026-03-02 09:00:00+00:00", tick=False) as t:
-            case = resolved_case(org, channel="sms", email="", phone="+447700900123", external_id="s1")
+            case = resolved_case(
+                org, channel="sms", email="", phone="+447700900123", external_id="s1"
+            )
             with django_capture_on_commit_callbacks(execute=True):
                 survey = do_send_survey(case.customer, "nps", conversation=case)
             row = OutboxMessage.objects.get(survey=survey)

@@ -20,28 +20,41 @@ CLI = "import sys; from calmdesk.cli import main; sys.exit(main(sys.argv[1:]))" 
 
 
 def _env(tmp_path: Path, **extra) -> dict:
-    return {**os.environ, "DJANGO_SETTINGS_MODULE": "tests.followup.worker_settings",
-            "KILLTEST_DB": str(tmp_path / "desk.sqlite3"), "CALMDESK_DATA_DIR": str(tmp_path),
-            "CALMDESK_OUTBOX_LEASE_SECONDS": "2", "CALMDESK_OUTBOX_BACKOFF_SECONDS": "1",
-            "PYTHONPATH": str(ROOT), **extra}
+    return {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "tests.followup.worker_settings",
+        "KILLTEST_DB": str(tmp_path / "desk.sqlite3"),
+        "CALMDESK_DATA_DIR": str(tmp_path),
+        "CALMDESK_OUTBOX_LEASE_SECONDS": "2",
+        "CALMDESK_OUTBOX_BACKOFF_SECONDS": "1",
+        "PYTHONPATH": str(ROOT),
+        **extra,
+    }
 
 
 def _run(args: list[str], env: dict) -> str:
-    r = subprocess.run([sys.executable, *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120)
+    r = subprocess.run(
+        [sys.executable, *args], env=env, cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
     assert r.returncode == 0, r.stdout + r.stderr
     return r.stdout
 
 
 def _row(tmp_path: Path, pk: int) -> tuple:
     with sqlite3.connect(tmp_path / "desk.sqlite3", timeout=20) as db:
-        return db.execute("SELECT state, attempts, provider_id FROM calmdesk_outboxmessage WHERE id = ?",
-                          (pk,)).fetchone()
+        return db.execute(
+            "SELECT state, attempts, provider_id FROM calmdesk_outboxmessage WHERE id = ?", (pk,)
+        ).fetchone()
 
 
 def _sender(env: dict) -> subprocess.Popen:
-    return subprocess.Popen([sys.executable, "-c", CLI, "outbox", "send", "--loop", "--interval", "0.2"],
-                            env=env, cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        [sys.executable, "-c", CLI, "outbox", "send", "--loop", "--interval", "0.2"],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def _prepare(tmp_path: Path, env: dict, kind: str) -> int:
@@ -76,7 +89,9 @@ def test_sms_sender_killed_mid_delivery_sends_once(tmp_path):
         assert _row(tmp_path, pk)[:2] == ("sending", 1)
         provider.release.set()
         second = _sender(env)  # takes over once the dead sender's lease (2 s) expires
-        state = wait_until(lambda: _row(tmp_path, pk)[0] == "sent" and _row(tmp_path, pk), timeout=60)
+        state = wait_until(
+            lambda: _row(tmp_path, pk)[0] == "sent" and _row(tmp_path, pk), timeout=60
+        )
     finally:
         for proc in (first, second):
             if proc is not None:
@@ -102,7 +117,9 @@ def test_email_sender_killed_mid_delivery_delivers_once(tmp_path):
         assert _row(tmp_path, pk)[:2] == ("sending", 1)
         sink.release.set()
         second = _sender(env)
-        state = wait_until(lambda: _row(tmp_path, pk)[0] == "sent" and _row(tmp_path, pk), timeout=60)
+        state = wait_until(
+            lambda: _row(tmp_path, pk)[0] == "sent" and _row(tmp_path, pk), timeout=60
+        )
     finally:
         for proc in (first, second):
             if proc is not None:

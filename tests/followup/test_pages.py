@@ -25,7 +25,9 @@ def test_agent_approves_a_follow_up_from_the_queue(client, org):
     client.force_login(org.alex.user)
     page = client.get("/follow-up/").content.decode()
     assert f"followup-{fu.pk}" in page and "needs your glance" in page and "Hi Dana," in page
-    r = client.post(f"/follow-up/{fu.pk}/approve/", {"body": "Hi Dana, did the new lamp arrive safely?"})
+    r = client.post(
+        f"/follow-up/{fu.pk}/approve/", {"body": "Hi Dana, did the new lamp arrive safely?"}
+    )
     assert r.status_code == 302
     fu.refresh_from_db()
     assert fu.approved_by == org.alex and fu.draft == "Hi Dana, did the new lamp arrive safely?"
@@ -33,13 +35,23 @@ def test_agent_approves_a_follow_up_from_the_queue(client, org):
 
 def test_campaign_preview_count_then_send_once(client, org, django_capture_on_commit_callbacks):
     for i in range(3):
-        resolved_case(org, level="calm", difficulty=5, email=f"c{i}@example.com", external_id=f"c{i}")
+        resolved_case(
+            org, level="calm", difficulty=5, email=f"c{i}@example.com", external_id=f"c{i}"
+        )
     client.force_login(org.alex.user)
     assert client.get("/follow-up/campaigns/").status_code == 403  # agents cannot run campaigns
     client.force_login(org.lee.user)
     today = timezone.localdate().isoformat()
-    r = client.post("/follow-up/campaigns/", {"name": "Last week, orders", "kind": "nps",
-                                              "resolved_from": today, "resolved_to": today, "team": "orders"})
+    r = client.post(
+        "/follow-up/campaigns/",
+        {
+            "name": "Last week, orders",
+            "kind": "nps",
+            "resolved_from": today,
+            "resolved_to": today,
+            "team": "orders",
+        },
+    )
     assert r.status_code == 302
     campaign = SurveyCampaign.objects.get()
     preview = client.get(r.url).content.decode()
@@ -58,6 +70,8 @@ def test_campaign_preview_count_then_send_once(client, org, django_capture_on_co
 
 def test_campaign_filter_is_validated(client, org):
     client.force_login(org.morgan.user)
-    r = client.post("/follow-up/campaigns/", {"name": "x", "kind": "csat", "resolved_from": "2026-03-09",
-                                              "resolved_to": "2026-03-01"})
+    r = client.post(
+        "/follow-up/campaigns/",
+        {"name": "x", "kind": "csat", "resolved_from": "2026-03-09", "resolved_to": "2026-03-01"},
+    )
     assert r.status_code == 400 and "before the start" in r.content.decode()

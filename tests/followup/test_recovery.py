@@ -25,8 +25,15 @@ def _answer(customer, score, conversation=None):
 
 
 def _later_conversation(email, n):
-    receive(inbound(body="Hi, quick question about sizes please.", external_id=f"later-{email}-{n}",
-                    subject=f"Sizes {n}", customer={"name": "X", "email": email}), assess=False)
+    receive(
+        inbound(
+            body="Hi, quick question about sizes please.",
+            external_id=f"later-{email}-{n}",
+            subject=f"Sizes {n}",
+            customer={"name": "X", "email": email},
+        ),
+        assess=False,
+    )
 
 
 @pytest.fixture
@@ -35,16 +42,37 @@ def history(org):
     with time_machine.travel(T0, tick=False) as t:
         cases = {}
         plan = (
-            [("csat5", i) for i in range(6)] + [("csat1", i) for i in range(2)]
-            + [("purchase", i) for i in range(3)] + [("cancel", 0)] + [("came_back", i) for i in range(2)]
-            + [("csat5_then_cancel", 0), ("came_back_then_csat1", 0)] + [("silent", i) for i in range(4)]
+            [("csat5", i) for i in range(6)]
+            + [("csat1", i) for i in range(2)]
+            + [("purchase", i) for i in range(3)]
+            + [("cancel", 0)]
+            + [("came_back", i) for i in range(2)]
+            + [("csat5_then_cancel", 0), ("came_back_then_csat1", 0)]
+            + [("silent", i) for i in range(4)]
         )
         for kind, i in plan:
-            reply = "I have issued a full refund." if kind in ("csat5", "csat1") else "I have looked into it."
-            cases[(kind, i)] = resolved_case(org, email=f"{kind}{i}@example.com", name=f"{kind} {i}",
-                                             reply=reply, external_id=f"case-{kind}-{i}")
-        calm = [resolved_case(org, level="calm", difficulty=5, email=f"calm{i}@example.com",
-                              external_id=f"calm-{i}") for i in range(12)]
+            reply = (
+                "I have issued a full refund."
+                if kind in ("csat5", "csat1")
+                else "I have looked into it."
+            )
+            cases[(kind, i)] = resolved_case(
+                org,
+                email=f"{kind}{i}@example.com",
+                name=f"{kind} {i}",
+                reply=reply,
+                external_id=f"case-{kind}-{i}",
+            )
+        calm = [
+            resolved_case(
+                org,
+                level="calm",
+                difficulty=5,
+                email=f"calm{i}@example.com",
+                external_id=f"calm-{i}",
+            )
+            for i in range(12)
+        ]
         t.shift(timedelta(days=5))
         for (kind, _), case in cases.items():
             c = case.customer
@@ -65,7 +93,9 @@ def history(org):
         for conv in calm:
             _answer(conv.customer, 4, conv)
         t.shift(timedelta(days=5))
-        do_record_customer_event(cases[("csat5_then_cancel", 0)].customer, "cancellation", timezone.now())
+        do_record_customer_event(
+            cases[("csat5_then_cancel", 0)].customer, "cancellation", timezone.now()
+        )
         _answer(cases[("came_back_then_csat1", 0)].customer, 1, cases[("came_back_then_csat1", 0)])
         yield cases
 
@@ -75,9 +105,16 @@ def test_outcomes_rate_and_remedies_match_the_known_answers(history, settings):
     with time_machine.travel("2026-03-20 09:00:00+00:00", tick=False):
         s = rec.summary(timezone.now() - timedelta(days=90))
     by_case = {c.conversation_id: c for c in s.cases}
-    expect = {"csat5": "recovered", "csat1": "not_recovered", "purchase": "recovered",
-              "cancel": "not_recovered", "came_back": "recovered", "csat5_then_cancel": "not_recovered",
-              "came_back_then_csat1": "not_recovered", "silent": "unknown"}
+    expect = {
+        "csat5": "recovered",
+        "csat1": "not_recovered",
+        "purchase": "recovered",
+        "cancel": "not_recovered",
+        "came_back": "recovered",
+        "csat5_then_cancel": "not_recovered",
+        "came_back_then_csat1": "not_recovered",
+        "silent": "unknown",
+    }
     for (kind, _), case in history.items():
         assert by_case[case.pk].outcome == expect[kind], kind
     assert (s.recovered, s.not_recovered, s.unknown) == (11, 5, 4)
@@ -103,9 +140,15 @@ def test_small_samples_are_never_read_as_a_rate(history, settings):
 
 def test_paradox_shows_when_recovered_customers_rate_higher(org, settings):
     with time_machine.travel(T0, tick=False) as t:
-        hard = [resolved_case(org, email=f"h{i}@example.com", external_id=f"h{i}") for i in range(12)]
-        calm = [resolved_case(org, level="calm", difficulty=5, email=f"c{i}@example.com",
-                              external_id=f"c{i}") for i in range(12)]
+        hard = [
+            resolved_case(org, email=f"h{i}@example.com", external_id=f"h{i}") for i in range(12)
+        ]
+        calm = [
+            resolved_case(
+                org, level="calm", difficulty=5, email=f"c{i}@example.com", external_id=f"c{i}"
+            )
+            for i in range(12)
+        ]
         t.shift(timedelta(days=3))
         for i, conv in enumerate(hard):
             _answer(conv.customer, 5 if i % 4 else 4, conv)
@@ -123,22 +166,40 @@ def test_customer_recovery_api_and_events_endpoint(client, org):
     token = do_create_token(org.morgan, "shop")
     case = resolved_case(org)
     url = f"/api/v1/customers/{case.customer_id}/events"
-    payload = {"kind": "purchase", "occurred_at": (timezone.now() + timedelta(days=2)).isoformat(),
-               "external_id": "order-9001", "value": "49.90", "currency": "eur"}
+    payload = {
+        "kind": "purchase",
+        "occurred_at": (timezone.now() + timedelta(days=2)).isoformat(),
+        "external_id": "order-9001",
+        "value": "49.90",
+        "currency": "eur",
+    }
     auth = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
     r = client.post(url, payload, content_type="application/json", **auth)
     assert r.status_code == 201 and r.json()["created"] is True
     r = client.post(url, payload, content_type="application/json", **auth)
     assert r.status_code == 200 and r.json()["created"] is False  # idempotent
-    bad = client.post(url, {**payload, "kind": "hug", "external_id": "x"}, content_type="application/json", **auth)
+    bad = client.post(
+        url, {**payload, "kind": "hug", "external_id": "x"}, content_type="application/json", **auth
+    )
     assert bad.status_code == 422
-    assert client.post("/api/v1/customers/999999/events", payload, content_type="application/json",
-                       **auth).status_code == 404
+    assert (
+        client.post(
+            "/api/v1/customers/999999/events", payload, content_type="application/json", **auth
+        ).status_code
+        == 404
+    )
     assert client.post(url, payload, content_type="application/json").status_code == 401
     with time_machine.travel(timezone.now() + timedelta(days=3), tick=False):
         cases = client.get(f"/api/v1/customers/{case.customer_id}/recovery", **auth).json()
-    assert cases == [{"conversation_id": case.pk, "resolved_at": cases[0]["resolved_at"],
-                      "outcome": "recovered", "decided_by": "event: purchase", "remedies": ["replacement"]}]
+    assert cases == [
+        {
+            "conversation_id": case.pk,
+            "resolved_at": cases[0]["resolved_at"],
+            "outcome": "recovered",
+            "decided_by": "event: purchase",
+            "remedies": ["replacement"],
+        }
+    ]
 
 
 def test_recovery_pages(client, org, history):

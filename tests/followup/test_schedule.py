@@ -18,7 +18,9 @@ from tests.followup.conftest import MONDAY, resolved_case
 pytestmark = pytest.mark.django_db
 
 
-def test_difficult_case_is_planned_three_business_days_later_for_review(org, django_capture_on_commit_callbacks):
+def test_difficult_case_is_planned_three_business_days_later_for_review(
+    org, django_capture_on_commit_callbacks
+):
     with time_machine.travel("2026-03-06 15:00:00+00:00", tick=False):  # a Friday
         case = resolved_case(org)
         assert plan_resolved() == 1
@@ -34,7 +36,9 @@ def test_difficult_case_is_planned_three_business_days_later_for_review(org, dja
     assert "Alex" in fu.draft or "alex" in fu.draft
 
 
-def test_review_follow_up_waits_for_approval_then_goes_once(org, django_capture_on_commit_callbacks):
+def test_review_follow_up_waits_for_approval_then_goes_once(
+    org, django_capture_on_commit_callbacks
+):
     with time_machine.travel(MONDAY, tick=False) as t:
         case = resolved_case(org)
         plan_resolved()
@@ -50,12 +54,16 @@ def test_review_follow_up_waits_for_approval_then_goes_once(org, django_capture_
     assert len(mail.outbox) == 1
     sent = mail.outbox[0]
     assert "P.S. Thanks for your patience." in sent.body
-    assert "/follow-up/s/" in sent.body and "/follow-up/u/" in sent.body  # survey and unsubscribe links
+    assert (
+        "/follow-up/s/" in sent.body and "/follow-up/u/" in sent.body
+    )  # survey and unsubscribe links
     assert "{survey_url}" not in sent.body
     assert sent.extra_headers["List-Unsubscribe"].startswith("<http")
     assert case.reference in sent.subject
     message = Message.objects.get(pk=fu.sent_message_id)
-    assert message.delivery == "sent" and "[survey link]" in message.body  # no token in the timeline
+    assert (
+        message.delivery == "sent" and "[survey link]" in message.body
+    )  # no token in the timeline
     assert sent.extra_headers["Message-ID"] == f"<{message.email_message_id}>"
 
 
@@ -94,8 +102,14 @@ def test_reply_before_due_cancels_and_reply_after_reopens(org, django_capture_on
     with time_machine.travel(MONDAY, tick=False) as t:
         case = resolved_case(org, level="tense", difficulty=35)
         plan_resolved()
-        receive(inbound(body="Actually it is broken again", external_id="again@x",
-                        subject=f"Re: Order 4411 {case.reference}"), assess=False)
+        receive(
+            inbound(
+                body="Actually it is broken again",
+                external_id="again@x",
+                subject=f"Re: Order 4411 {case.reference}",
+            ),
+            assess=False,
+        )
         t.shift(timedelta(days=4))
         assert send_due_follow_ups() == 0
     assert FollowUp.objects.get().state == "cancelled"
@@ -111,8 +125,14 @@ def test_reply_before_due_cancels_and_reply_after_reopens(org, django_capture_on
         with django_capture_on_commit_callbacks(execute=True):
             assert send_due_follow_ups() == 1
         sent = mail.outbox[-1]
-        receive(inbound(body="All good now, thanks!", external_id="thanks@x",
-                        in_reply_to=sent.extra_headers["Message-ID"].strip("<>")), assess=False)
+        receive(
+            inbound(
+                body="All good now, thanks!",
+                external_id="thanks@x",
+                in_reply_to=sent.extra_headers["Message-ID"].strip("<>"),
+            ),
+            assess=False,
+        )
     case.refresh_from_db()
     assert case.status == "open"  # the reply to the follow-up reopened the conversation
 

@@ -48,7 +48,9 @@ def test_token_is_256_bits_derived_never_stored(org, django_capture_on_commit_ca
     assert find_survey(token) == survey
 
 
-def test_tampered_guessed_and_malformed_tokens_get_the_same_404(client, org, django_capture_on_commit_callbacks):
+def test_tampered_guessed_and_malformed_tokens_get_the_same_404(
+    client, org, django_capture_on_commit_callbacks
+):
     _, survey = _sent_survey(org, django_capture_on_commit_callbacks)
     token = survey_token(survey)
     tampered = token[:-1] + ("A" if token[-1] != "A" else "B")
@@ -81,7 +83,7 @@ def test_answer_once_and_reuse_changes_nothing(client, org, django_capture_on_co
     path = _path(survey_url(survey))
     page = client.get(path)
     assert page["Referrer-Policy"] == "no-referrer" and "no-store" in page["Cache-Control"]
-    assert b'<script' not in page.content  # works without JavaScript
+    assert b"<script" not in page.content  # works without JavaScript
     r = client.post(path, {"score": "5", "comment": "Lovely, thank you for sorting it."})
     assert r.status_code == 302
     r = client.post(path, {"score": "1", "comment": "changed my mind"})
@@ -99,7 +101,9 @@ def test_bad_score_is_rejected(client, org, django_capture_on_commit_callbacks):
     assert r.status_code == 400 and b"from 1 to 5" in r.content
 
 
-def test_low_score_reopens_privately_and_alerts_the_assignee(client, org, django_capture_on_commit_callbacks):
+def test_low_score_reopens_privately_and_alerts_the_assignee(
+    client, org, django_capture_on_commit_callbacks
+):
     org.alex.user.email = "alex@desk.example"
     org.alex.user.save()  # not a db write in calmdesk: test setup of the user's address
     case, survey = _sent_survey(org, django_capture_on_commit_callbacks)
@@ -108,16 +112,25 @@ def test_low_score_reopens_privately_and_alerts_the_assignee(client, org, django
         client.post(_path(survey_url(survey)), {"score": "2"})
     case.refresh_from_db()
     assert case.status == "open" and case.awaiting_reply
-    assert case.messages.filter(direction="note", body__startswith="Private recovery opportunity").exists()
+    assert case.messages.filter(
+        direction="note", body__startswith="Private recovery opportunity"
+    ).exists()
     alert = Notification.objects.get(recipient=org.alex)
     assert alert.kind == "survey.low_score" and alert.conversation_id == case.pk
     assert any("alex@desk.example" in m.to for m in mail.outbox)
 
 
-def test_angry_comment_with_middling_score_is_a_recovery_opportunity(client, org, django_capture_on_commit_callbacks):
+def test_angry_comment_with_middling_score_is_a_recovery_opportunity(
+    client, org, django_capture_on_commit_callbacks
+):
     case, survey = _sent_survey(org, django_capture_on_commit_callbacks)
-    client.post(_path(survey_url(survey)), {
-        "score": "3", "comment": "Absolutely furious. Nobody fixed anything, this is a disgrace and I am livid!"})
+    client.post(
+        _path(survey_url(survey)),
+        {
+            "score": "3",
+            "comment": "Absolutely furious. Nobody fixed anything, this is a disgrace and I am livid!",
+        },
+    )
     survey.refresh_from_db()
     assert survey.low and survey.assessment["emotions"]["anger"] >= 0.5
     assert Conversation.objects.get(pk=case.pk).status == "open"
@@ -144,7 +157,10 @@ def test_one_reminder_at_most(org, django_capture_on_commit_callbacks):
             assert send_reminders() == 0
         t.shift(timedelta(days=5))
         assert send_reminders() == 0
-    assert [m.subject for m in mail.outbox] == ["How did we do?", "A quick reminder: how did we do?"]
+    assert [m.subject for m in mail.outbox] == [
+        "How did we do?",
+        "A quick reminder: how did we do?",
+    ]
 
 
 def test_unsubscribe_is_honoured_everywhere(client, org, django_capture_on_commit_callbacks):
@@ -154,7 +170,9 @@ def test_unsubscribe_is_honoured_everywhere(client, org, django_capture_on_commi
     with time_machine.travel(MONDAY, tick=False) as t:
         case, survey = _sent_survey(org, django_capture_on_commit_callbacks)
         link = re.search(r"https?://\S+/follow-up/u/[\w-]+/", mail.outbox[0].body).group(0)
-        assert client.get(_path(link)).status_code == 200  # a page with a button; GET changes nothing
+        assert (
+            client.get(_path(link)).status_code == 200
+        )  # a page with a button; GET changes nothing
         r = client.post(_path(link), {"List-Unsubscribe": "One-Click"})  # RFC 8058 one-click
         assert b"You are unsubscribed" in r.content
         assert do_send_survey(case.customer, "nps", conversation=case) is None  # no new surveys

@@ -23,18 +23,36 @@ PLANTED = {
 }
 OPENERS = ["Honestly,", "Unbelievable.", "Hi,", "Seriously?", "Hello team,", "Listen,", ""]
 CLOSERS = ["Fix it now.", "I am so angry.", "This is ridiculous!", "Sort it out.", "", "Not happy."]
-NOISE_FRAMES = ["I noticed {}.", "Did you know {}?", "Just so you are aware, {}.", "{}, which is odd.",
-                "Someone should tell the manager {}.", "Apparently {}.", "Fun fact: {}."]
+NOISE_FRAMES = [
+    "I noticed {}.",
+    "Did you know {}?",
+    "Just so you are aware, {}.",
+    "{}, which is odd.",
+    "Someone should tell the manager {}.",
+    "Apparently {}.",
+    "Fun fact: {}.",
+]
 NOISE_TOPICS = [
-    "the music in your advert is too loud", "the parking lot lights are broken",
-    "a cashier sneezed on my receipt", "your newsletter font is tiny", "the lift smelled odd",
-    "my umbrella was left at the cafe", "the playlist repeats all day", "the mirror is cracked",
-    "a pigeon got into the shop", "the chairs in the waiting area wobble",
-    "the hand dryer is deafening", "the carpet near the door is torn",
-    "your mascot scared my child", "the radio advert mispronounced my town",
-    "the calendar you sent has the wrong year", "the vending machine ate my coins",
-    "the wifi password on the wall is wrong", "the plants by the entrance are dead",
-    "the clock in aisle four is slow", "your van blocked my driveway",
+    "the music in your advert is too loud",
+    "the parking lot lights are broken",
+    "a cashier sneezed on my receipt",
+    "your newsletter font is tiny",
+    "the lift smelled odd",
+    "my umbrella was left at the cafe",
+    "the playlist repeats all day",
+    "the mirror is cracked",
+    "a pigeon got into the shop",
+    "the chairs in the waiting area wobble",
+    "the hand dryer is deafening",
+    "the carpet near the door is torn",
+    "your mascot scared my child",
+    "the radio advert mispronounced my town",
+    "the calendar you sent has the wrong year",
+    "the vending machine ate my coins",
+    "the wifi password on the wall is wrong",
+    "the plants by the entrance are dead",
+    "the clock in aisle four is slow",
+    "your van blocked my driveway",
 ]
 
 

@@ -16,13 +16,21 @@ import pytest
 from django.utils import timezone
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM),
-                       reason="needs Chromium at /usr/bin/chromium (apt-get install chromium)"),
+    pytest.mark.skipif(
+        not os.path.exists(CHROMIUM),
+        reason="needs Chromium at /usr/bin/chromium (apt-get install chromium)",
+    ),
 ]
 
 
@@ -34,7 +42,9 @@ def page(live_server, transactional_db):
     errors: list[str] = []
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        context = browser.new_context(viewport={"width": 1400, "height": 1000}, base_url=live_server.url)
+        context = browser.new_context(
+            viewport={"width": 1400, "height": 1000}, base_url=live_server.url
+        )
         tab = context.new_page()
         tab.on("pageerror", lambda exc: errors.append(str(exc)))
         tab.errors = errors
@@ -57,8 +67,12 @@ def _data():
     do_create_user("lee", "lead", teams=[orders], password="pw-lee-123")
     now = timezone.now()
     for i in range(30):
-        talk(at=now - timedelta(days=i * 2 + 1), body="My parcel never arrived!" if i % 2 else
-             "Charged twice on my card!", channel=("email", "chat")[i % 2], difficult=i % 3 != 0)
+        talk(
+            at=now - timedelta(days=i * 2 + 1),
+            body="My parcel never arrived!" if i % 2 else "Charged twice on my card!",
+            channel=("email", "chat")[i % 2],
+            difficult=i % 3 != 0,
+        )
     actions.do_categorize()
     return manager
 
@@ -101,6 +115,9 @@ def test_insights_area_in_the_browser(page):
     assert page.locator(".verdict strong").count() == 1
 
     page.goto("/insights/team/")
-    assert page.locator("#figure-sla .value").inner_text() in ("not tracked yet", "no cases yet", "too few to tell") or \
-        page.locator("#figure-sla .value").inner_text().endswith("%")
+    assert page.locator("#figure-sla .value").inner_text() in (
+        "not tracked yet",
+        "no cases yet",
+        "too few to tell",
+    ) or page.locator("#figure-sla .value").inner_text().endswith("%")
     assert page.errors == []

@@ -9,8 +9,14 @@ RULE_CASES = [
     ("My parcel never arrived and the courier tracking says delivered.", "delivery"),
     ("I was double charged on my card for one order.", "billing_payment"),
     ("I want my money back, the refund for my return is three weeks late.", "returns_refunds"),
-    ("The kettle arrived cracked and stopped working after a day, awful quality.", "product_quality"),
-    ("Your checkout page keeps showing an error message, the website is confusing.", "website_usability"),
+    (
+        "The kettle arrived cracked and stopped working after a day, awful quality.",
+        "product_quality",
+    ),
+    (
+        "Your checkout page keeps showing an error message, the website is confusing.",
+        "website_usability",
+    ),
     ("I have been on hold for an hour, nobody answers the phone.", "wait_time"),
     ("The employee at the counter was rude and condescending.", "staff_behaviour"),
     ("A restocking fee hidden in the fine print? Ridiculous policy.", "policy"),
@@ -39,12 +45,27 @@ def test_a_multi_word_cue_matches_whole_words_only():
 
 
 TRAIN = {
-    "delivery": ["the parcel did not arrive", "courier lost my package", "delivery is a week late",
-                 "tracking shows nothing, where is the parcel", "package never delivered"],
-    "billing_payment": ["charged twice on my card", "wrong amount on the invoice", "billing error again",
-                        "you took two payments", "overcharged on my bill"],
-    "account_access": ["cannot log in to my account", "password reset never arrives", "locked out again",
-                       "sign in fails every time", "verification code does not come"],
+    "delivery": [
+        "the parcel did not arrive",
+        "courier lost my package",
+        "delivery is a week late",
+        "tracking shows nothing, where is the parcel",
+        "package never delivered",
+    ],
+    "billing_payment": [
+        "charged twice on my card",
+        "wrong amount on the invoice",
+        "billing error again",
+        "you took two payments",
+        "overcharged on my bill",
+    ],
+    "account_access": [
+        "cannot log in to my account",
+        "password reset never arrives",
+        "locked out again",
+        "sign in fails every time",
+        "verification code does not come",
+    ],
 }
 
 
@@ -54,8 +75,12 @@ def test_classifier_learns_from_project_examples():
     texts = [t for ts in TRAIN.values() for t in ts]
     labels = [k for k, ts in TRAIN.items() for _ in ts]
     model = CauseClassifier.train(texts, labels, features="tfidf")
-    got = [p.key for p in model.predict(["my parcel still has not arrived",
-                                         "I was charged twice", "the password reset fails"])]
+    got = [
+        p.key
+        for p in model.predict(
+            ["my parcel still has not arrived", "I was charged twice", "the password reset fails"]
+        )
+    ]
     assert got == ["delivery", "billing_payment", "account_access"]
 
 
@@ -73,9 +98,17 @@ def test_categorize_then_correct_then_retrain(org, tmp_path, settings):
 
     settings.CALMDESK_CAUSE_MODEL_PATH = str(tmp_path / "causes.joblib")
     settings.CALMDESK_CAUSE_FEATURES = "tfidf"
-    convs = [talk(body=b) for b in ["My parcel never arrived!", "The courier lost my package!!",
-                                    "Where is my delivery, it is late", "Charged twice on my card!",
-                                    "Overcharged on the invoice again", "Billing took two payments"]]
+    convs = [
+        talk(body=b)
+        for b in [
+            "My parcel never arrived!",
+            "The courier lost my package!!",
+            "Where is my delivery, it is late",
+            "Charged twice on my card!",
+            "Overcharged on the invoice again",
+            "Billing took two payments",
+        ]
+    ]
     calm = talk(body="Thanks, all good.", difficult=False)
     # "voucher" is in no cue list: the rules say other
     odd = [talk(body=f"My voucher code {i} is rejected at the till") for i in range(4)]

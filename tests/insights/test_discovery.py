@@ -6,8 +6,11 @@ from calmdesk.insights.discovery import discover
 from tests.insights.helpers import talk
 from tests.insights.planted import PLANTED, planted_corpus
 
-KEY_TERMS = {"voucher": {"voucher", "voucher code"}, "loyalty": {"loyalty", "points", "loyalty points"},
-             "price_match": {"price", "match", "price match"}}
+KEY_TERMS = {
+    "voucher": {"voucher", "voucher code"},
+    "loyalty": {"loyalty", "points", "loyalty points"},
+    "price_match": {"price", "match", "price match"},
+}
 
 
 def _check(texts, truth, clusters):

@@ -10,8 +10,9 @@ from calmdesk.insights.export import safe_cell, to_csv
 from tests.insights.helpers import talk
 
 
-@pytest.mark.parametrize("bad", ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\t=1", "\r=1",
-                                 "=HYPERLINK(\"http://evil.example\")"])
+@pytest.mark.parametrize(
+    "bad", ["=1+1", "+SUM(A1)", "-2+3", "@cmd", "\t=1", "\r=1", '=HYPERLINK("http://evil.example")']
+)
 def test_formula_cells_are_neutralized(bad):
     assert safe_cell(bad) == "'" + bad
 
@@ -23,14 +24,27 @@ def test_plain_values_pass_through():
 
 
 def test_csv_round_trip_keeps_commas_quotes_and_newlines():
-    text = to_csv(["a", "b"], [["x, \"y\"\nz", "=2"]])
+    text = to_csv(["a", "b"], [['x, "y"\nz', "=2"]])
     rows = list(csv.reader(io.StringIO(text)))
-    assert rows == [["a", "b"], ["x, \"y\"\nz", "'=2"]]
+    assert rows == [["a", "b"], ['x, "y"\nz', "'=2"]]
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["weekly", "causes", "customers", "by-cause", "by-channel", "by-team",
-                                  "by-location", "service", "qa", "findings"])
+@pytest.mark.parametrize(
+    "name",
+    [
+        "weekly",
+        "causes",
+        "customers",
+        "by-cause",
+        "by-channel",
+        "by-team",
+        "by-location",
+        "service",
+        "qa",
+        "findings",
+    ],
+)
 def test_every_table_exports(client, org, name):
     client.force_login(org.morgan.user)
     r = client.get(reverse("insights:export", args=[name]))
@@ -43,12 +57,14 @@ def test_every_table_exports(client, org, name):
 def test_a_hostile_location_name_is_exported_as_text(client, org):
     from calmdesk.models import Location
 
-    Location.objects.create(name='=HYPERLINK("http://evil.example","x")', slug="evil", team=org.orders)
+    Location.objects.create(
+        name='=HYPERLINK("http://evil.example","x")', slug="evil", team=org.orders
+    )
     talk(location="evil", days_ago=2)
     client.force_login(org.morgan.user)
     body = client.get(reverse("insights:export", args=["by-location"])).content.decode()
     rows = list(csv.reader(io.StringIO(body)))
-    assert rows[1][0] == "'=HYPERLINK(\"http://evil.example\",\"x\")"
+    assert rows[1][0] == '\'=HYPERLINK("http://evil.example","x")'
     assert client.get(reverse("insights:export", args=["secrets"])).status_code == 404
 
 

@@ -29,7 +29,12 @@ def test_digest_goes_to_managers_once_a_week(org, django_capture_on_commit_callb
 def test_jobs_are_scheduled():
     from calmdesk.jobs import PERIODIC
 
-    for name in ("insights-categorize", "insights-review-replies", "insights-weekly", "insights-digest"):
+    for name in (
+        "insights-categorize",
+        "insights-review-replies",
+        "insights-weekly",
+        "insights-digest",
+    ):
         assert name in PERIODIC
 
 

@@ -13,7 +13,9 @@ from tests.insights.helpers import talk
 
 
 def _at(weeks_back: int, day: int = 1, hour: int = 10):
-    return week_start(timezone.now()) - timedelta(weeks=weeks_back) + timedelta(days=day, hours=hour)
+    return (
+        week_start(timezone.now()) - timedelta(weeks=weeks_back) + timedelta(days=day, hours=hour)
+    )
 
 
 @pytest.fixture
@@ -36,7 +38,11 @@ def test_breakdowns_and_shares(week_data):
     channels = {r.label: r for r in data.breakdowns["channel"].rows}
     assert (channels["Email"].total, channels["Email"].difficult) == (5, 2)
     assert channels["Email"].share == 0.4
-    assert (channels["Chat"].total, channels["Chat"].difficult, channels["Chat"].share) == (1, 1, 1.0)
+    assert (channels["Chat"].total, channels["Chat"].difficult, channels["Chat"].share) == (
+        1,
+        1,
+        1.0,
+    )
     teams = {r.label: r.difficult for r in data.breakdowns["team"].rows}
     assert teams == {"Orders": 2, "Billing": 1}
     assert [r.label for r in data.breakdowns["location"].rows] == ["No location"]
@@ -75,8 +81,12 @@ def test_silent_churn_estimate_and_revenue_at_risk(org):
     if events:
         from calmdesk.actions.followup import do_record_customer_event
 
-        do_record_customer_event(a.customer, "purchase", now - timedelta(days=200), value=Decimal("120.50"))
-        do_record_customer_event(d.customer, "purchase", now - timedelta(days=20), value=Decimal("40"))
+        do_record_customer_event(
+            a.customer, "purchase", now - timedelta(days=200), value=Decimal("120.50")
+        )
+        do_record_customer_event(
+            d.customer, "purchase", now - timedelta(days=20), value=Decimal("40")
+        )
     data = overview(Conversation.objects.all(), weeks=4, now=now)
     ch = data.churn
     if events:
@@ -105,8 +115,13 @@ def test_before_after_verdict_on_a_cause(org):
         talk(at=now - timedelta(days=25 - 2 * i), body="I was charged twice on my card!")
     actions.do_categorize()
     cause = RootCause.objects.get(key="delivery")
-    actions.do_set_cause_owner(org.morgan, cause, owner=org.lee, fix_description="New courier",
-                               fix_date=(now - timedelta(days=28)).date())
+    actions.do_set_cause_owner(
+        org.morgan,
+        cause,
+        owner=org.lee,
+        fix_description="New courier",
+        fix_date=(now - timedelta(days=28)).date(),
+    )
     complaints = loop.complaints_since(Conversation.objects.all(), now - timedelta(days=90))
     v = loop.verdict_for(cause, complaints, now)
     assert (v.before, v.after) == (24, 2)

@@ -23,13 +23,23 @@ def _seed(n: int, offset: int = 0):
     now = timezone.now()
     bodies = ["My parcel never arrived!", "Charged twice on my card!", "Locked out, cannot log in!"]
     for i in range(n):
-        c = talk(at=now - timedelta(days=(i * 17) % 100 + 1), body=bodies[i % 3], channel=("email", "chat")[i % 2],
-                 team=("orders", "billing")[i % 2], difficult=i % 4 != 0, email=f"p{offset + i}@example.com")
+        c = talk(
+            at=now - timedelta(days=(i * 17) % 100 + 1),
+            body=bodies[i % 3],
+            channel=("email", "chat")[i % 2],
+            team=("orders", "billing")[i % 2],
+            difficult=i % 4 != 0,
+            email=f"p{offset + i}@example.com",
+        )
         if i % 3 == 0:
             from calmdesk.models import Agent
 
-            actions.do_reply(Agent.objects.get(user__username="alex"), c,
-                             f"Hi, I am sorry. I will update you by Friday. {i}", deliver=False)
+            actions.do_reply(
+                Agent.objects.get(user__username="alex"),
+                c,
+                f"Hi, I am sorry. I will update you by Friday. {i}",
+                deliver=False,
+            )
     actions.do_categorize()
     actions.do_review_replies()
 
@@ -61,7 +71,9 @@ def test_query_counts_do_not_grow_with_the_data(client, org):
     _seed(6)
     c = _client(client, org.morgan)
     cause = RootCause.objects.get(key="delivery")
-    actions.do_set_cause_owner(org.morgan, cause, owner=org.lee, fix_date=timezone.localdate() - timedelta(days=20))
+    actions.do_set_cause_owner(
+        org.morgan, cause, owner=org.lee, fix_date=timezone.localdate() - timedelta(days=20)
+    )
     urls = [reverse(n) for n in PAGES] + [
         reverse("insights:cause", args=[cause.pk]),
         reverse("insights:conversations") + "?figure=cell&difficult=1",
@@ -81,14 +93,23 @@ def test_team_page_shows_qa_and_untracked_figures(client, org):
     _seed(6)
     html = _client(client, org.morgan).get(reverse("insights:team")).content.decode()
     assert "Every reply, checked by the coach" in html and "alex" in html
-    for label in ("SLA compliance", "Escalation rate", "Promises kept", "Recovery rate",
-                  "CSAT after recovery", "Wellbeing exposure"):
+    for label in (
+        "SLA compliance",
+        "Escalation rate",
+        "Promises kept",
+        "Recovery rate",
+        "CSAT after recovery",
+        "Wellbeing exposure",
+    ):
         assert label in html
     from calmdesk.insights import team
 
     for func in team.SERVICE_FIGURES:
-        fig = func(__import__("calmdesk.models", fromlist=["Conversation"]).Conversation.objects.all(),
-                   timezone.now() - timedelta(days=28), timezone.now())
+        fig = func(
+            __import__("calmdesk.models", fromlist=["Conversation"]).Conversation.objects.all(),
+            timezone.now() - timedelta(days=28),
+            timezone.now(),
+        )
         assert fig.tracked or fig.display == "not tracked yet"
 
 
@@ -116,7 +137,9 @@ def test_drill_down_lists_exactly_the_conversations_behind_a_number(client, org)
     lead_view = _client(client, org.lee).get(url).content.decode()
     assert f"#{email.pk} " in lead_view
     assert client.get(reverse("insights:conversations") + "?figure=nope").status_code == 404
-    assert client.get(reverse("insights:conversations") + "?figure=cell&dim=secret").status_code == 404
+    assert (
+        client.get(reverse("insights:conversations") + "?figure=cell&dim=secret").status_code == 404
+    )
 
 
 @pytest.mark.django_db
@@ -125,9 +148,15 @@ def test_a_lead_sees_only_their_teams(client, org):
     from calmdesk.models import Team
 
     Team.objects.create(name="Stores", slug="stores")
-    lead = do_create_user("kim", "lead", teams=[Team.objects.get(slug="stores")], password="pw-kim-123")
+    lead = do_create_user(
+        "kim", "lead", teams=[Team.objects.get(slug="stores")], password="pw-kim-123"
+    )
     talk(team="orders", days_ago=2)
-    html = _client(client, lead).get(reverse("insights:conversations") + "?figure=cell&difficult=1").content.decode()
+    html = (
+        _client(client, lead)
+        .get(reverse("insights:conversations") + "?figure=cell&difficult=1")
+        .content.decode()
+    )
     assert "No conversations behind this figure" in html
 
 
@@ -141,8 +170,9 @@ def test_manager_sets_owner_and_fix_lead_cannot(client, org):
     url = reverse("insights:cause", args=[cause.pk])
     assert _client(client, org.lee).post(url, {"owner": org.lee.pk}).status_code == 403
     client.logout()
-    r = _client(client, org.morgan).post(url, {"owner": org.lee.pk, "fix_description": "Switch courier",
-                                               "fix_date": "2025-01-15"})
+    r = _client(client, org.morgan).post(
+        url, {"owner": org.lee.pk, "fix_description": "Switch courier", "fix_date": "2025-01-15"}
+    )
     assert r.status_code == 302
     cause.refresh_from_db()
     assert cause.owner == org.lee and cause.fix_description == "Switch courier"

@@ -17,12 +17,21 @@ def stores(org):
     from calmdesk.models import Location, Team
 
     team = Team.objects.create(name="Stores", slug="stores", timezone="Europe/London")
-    jo = do_create_user("jo", "agent", teams=[team], password="pw-jo-123", display_name="Jo Lindqvist")
+    jo = do_create_user(
+        "jo", "agent", teams=[team], password="pw-jo-123", display_name="Jo Lindqvist"
+    )
     locations = {}
-    for name, slug in (("Harbour Street", "harbour-street"), ("Riverside Mall", "riverside-mall"), ("Northgate", "northgate")):
+    for name, slug in (
+        ("Harbour Street", "harbour-street"),
+        ("Riverside Mall", "riverside-mall"),
+        ("Northgate", "northgate"),
+    ):
         locations[slug] = Location.objects.create(
-            name=name, slug=slug, team=team,
-            contact_email=f"{slug}@shop.example", contact_phone="+44 20 7946 0101",
+            name=name,
+            slug=slug,
+            team=team,
+            contact_email=f"{slug}@shop.example",
+            contact_phone="+44 20 7946 0101",
         )
     return {"team": team, "jo": jo, "locations": locations, "org": org}
 

@@ -11,12 +11,21 @@ import re
 import pytest
 
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 pytestmark = [
     pytest.mark.browser,
-    pytest.mark.skipif(not os.path.exists(CHROMIUM), reason="needs Chromium at /usr/bin/chromium (apt-get install chromium)"),
+    pytest.mark.skipif(
+        not os.path.exists(CHROMIUM),
+        reason="needs Chromium at /usr/bin/chromium (apt-get install chromium)",
+    ),
 ]
 
 
@@ -28,7 +37,9 @@ def page(live_server, transactional_db):
     errors: list[str] = []
     with sync_api.sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        context = browser.new_context(base_url=live_server.url, viewport={"width": 1400, "height": 900})
+        context = browser.new_context(
+            base_url=live_server.url, viewport={"width": 1400, "height": 900}
+        )
         pg = context.new_page()
         pg.on("console", lambda m: m.type == "error" and errors.append(m.text))
         pg.on("pageerror", lambda e: errors.append(str(e)))
@@ -45,7 +56,9 @@ def page(live_server, transactional_db):
 def test_reputation_page_and_public_reply(page, stores):
     from tests.reputation.conftest import ingest
 
-    review = ingest(rating=1, author="Mike Thornton", body="Waited 40 minutes and the staff were rude.")
+    review = ingest(
+        rating=1, author="Mike Thornton", body="Waited 40 minutes and the staff were rude."
+    )
     ingest(external_id="r-2", rating=5, location="northgate", body="Lovely team.")
 
     page.goto("/login/")

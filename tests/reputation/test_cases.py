@@ -36,14 +36,19 @@ def test_five_star_review_opens_no_case(stores):
 
 
 def test_threat_in_a_three_star_review_opens_a_case(stores):
-    review = ingest(rating=3, body="Food was fine but I'm taking you to small claims court over the deposit.")
+    review = ingest(
+        rating=3, body="Food was fine but I'm taking you to small claims court over the deposit."
+    )
     assert review.negative
     assert any(r.startswith("threat") for r in review.reasons)
 
 
 def test_mention_without_rating_is_judged_by_its_assessment(stores):
     review = ingest(
-        kind="mention", rating=None, platform="twitter", author="@grumpy",
+        kind="mention",
+        rating=None,
+        platform="twitter",
+        author="@grumpy",
         body="Absolute clowns at Harbour Street. The idiot at the till overcharged me and laughed. Disgusting.",
     )
     assert review.conversation.channel == "social"
@@ -61,7 +66,9 @@ def test_importing_the_same_review_twice_adds_nothing(stores):
     assert Review.objects.count() == Conversation.objects.count() == Message.objects.count() == 1
 
 
-def test_an_edited_review_becomes_a_revision_and_is_judged_again(stores, django_capture_on_commit_callbacks):
+def test_an_edited_review_becomes_a_revision_and_is_judged_again(
+    stores, django_capture_on_commit_callbacks
+):
     from calmdesk.actions import do_set_status
     from calmdesk.actions.reputation import do_ingest_review
     from calmdesk.models import Review, ReviewState
@@ -70,7 +77,9 @@ def test_an_edited_review_becomes_a_revision_and_is_judged_again(stores, django_
     review = ingest(rating=4, body="Good shop.")
     do_set_status(stores["jo"], review.conversation, "resolved")
     with django_capture_on_commit_callbacks(execute=True):  # the evaluation job runs on commit
-        result = do_ingest_review(record(rating=1, body="Changed my mind: the kettle broke after a day."))
+        result = do_ingest_review(
+            record(rating=1, body="Changed my mind: the kettle broke after a day.")
+        )
     assert result.revised
     review = Review.objects.get(pk=review.pk)
     assert review.state == ReviewState.UPDATED and review.rating == 1
@@ -102,7 +111,9 @@ def test_sla_sweep_marks_overdue_cases_once(stores):
     from calmdesk.models import AlertKind, ReputationAlert
 
     with time_machine.travel(datetime(2026, 3, 2, 9, 0, tzinfo=UTC), tick=False):  # a Monday
-        review = ingest(rating=1, body="Rude staff.", published_at=datetime(2026, 3, 2, 8, 0, tzinfo=UTC))
+        review = ingest(
+            rating=1, body="Rude staff.", published_at=datetime(2026, 3, 2, 8, 0, tzinfo=UTC)
+        )
         due = review.response_due_at
         assert do_sweep_cases()["breached"] == 0
     with time_machine.travel(due + timedelta(minutes=1), tick=False):
@@ -122,7 +133,8 @@ def test_public_draft_passes_the_coach_and_leaks_no_personal_data(stores):
     from calmdesk.actions.reputation import draft_public_reply
 
     review = ingest(
-        rating=1, author="Mike Thornton",
+        rating=1,
+        author="Mike Thornton",
         body="Order 58812 never arrived. Email me at mike.thornton@example.com or call 07700 900123.",
     )
     draft = draft_public_reply(review, stores["jo"])
@@ -163,7 +175,12 @@ def test_replies_on_the_conversation_page_count_as_answered(stores):
     from calmdesk.actions.reputation import do_sweep_cases
 
     review = ingest(rating=1, body="Rude staff.")
-    do_reply(stores["jo"], review.conversation, "Thank you for telling us; I apologize. Please contact us.", deliver=False)
+    do_reply(
+        stores["jo"],
+        review.conversation,
+        "Thank you for telling us; I apologize. Please contact us.",
+        deliver=False,
+    )
     assert do_sweep_cases()["answered"] == 1
     review.refresh_from_db()
     assert review.responded_at is not None
@@ -175,8 +192,16 @@ def test_reviews_taken_in_elsewhere_are_adopted(stores):
     from calmdesk.models import Review
     from tests.conftest import inbound
 
-    receive(inbound(channel="review", body="Dreadful, rude and slow.", rating=1, location="northgate",
-                    external_id="gen-1", customer={"name": "Pat Q.", "review_name": "Pat Q."}))
+    receive(
+        inbound(
+            channel="review",
+            body="Dreadful, rude and slow.",
+            rating=1,
+            location="northgate",
+            external_id="gen-1",
+            customer={"name": "Pat Q.", "review_name": "Pat Q."},
+        )
+    )
     result = sweep()
     assert result["adopted"] == 1 and result["opened"] == 1
     review = Review.objects.get()

@@ -33,7 +33,9 @@ def test_demo_reputation(django_capture_on_commit_callbacks):
     assert private.status == "resolved"
     assert mike.responded_at is not None
 
-    assert ReputationAlert.objects.filter(kind=AlertKind.SPIKE, location__slug="harbour-street").exists()
+    assert ReputationAlert.objects.filter(
+        kind=AlertKind.SPIKE, location__slug="harbour-street"
+    ).exists()
     assert figures.brand.response_hours and figures.brand.answered > 10
 
     with django_capture_on_commit_callbacks(execute=True):

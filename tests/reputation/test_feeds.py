@@ -37,7 +37,10 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802 (the http.server API)
         Handler.hits[self.path] = Handler.hits.get(self.path, 0) + 1
         if self.path == "/rss":
-            if self.headers.get("If-None-Match") == ETAG or self.headers.get("If-Modified-Since") == MODIFIED:
+            if (
+                self.headers.get("If-None-Match") == ETAG
+                or self.headers.get("If-Modified-Since") == MODIFIED
+            ):
                 self.send_response(304)
                 self.end_headers()
                 return
@@ -89,7 +92,12 @@ def server():
 
 def test_rss_entries_and_conditional_get(server):
     result = fetch_feed(f"{server}/rss")
-    assert result.ok and result.status == 200 and result.etag == ETAG and result.last_modified == MODIFIED
+    assert (
+        result.ok
+        and result.status == 200
+        and result.etag == ETAG
+        and result.last_modified == MODIFIED
+    )
     first = result.entries[0]
     assert first.id == "m-1" and first.link == "https://blog.example/post/1"
     assert first.text.startswith("Forty minutes") and "<p>" not in first.text
@@ -103,15 +111,18 @@ def test_atom(server):
     assert result.ok and [e.id for e in result.entries] == ["urn:a:1"]
 
 
-@pytest.mark.parametrize(("path", "words"), [
-    ("/500", "HTTP 500"),
-    ("/loop-a", "redirect loop"),
-    ("/huge", "over 100,000 bytes"),
-    ("/malformed", "not a valid RSS/Atom feed"),
-    ("/html", "not"),
-    ("/to-file", "not allowed"),
-    ("/missing", "HTTP 404"),
-])
+@pytest.mark.parametrize(
+    ("path", "words"),
+    [
+        ("/500", "HTTP 500"),
+        ("/loop-a", "redirect loop"),
+        ("/huge", "over 100,000 bytes"),
+        ("/malformed", "not a valid RSS/Atom feed"),
+        ("/html", "not"),
+        ("/to-file", "not allowed"),
+        ("/missing", "HTTP 404"),
+    ],
+)
 def test_bad_feeds_are_reported_never_raised(server, path, words):
     result = fetch_feed(f"{server}{path}", max_bytes=100_000, timeout=5)
     assert not result.ok and words in result.error
@@ -127,16 +138,24 @@ def feed(stores, server):
 
     def make(path: str, name: str = "Blog mentions"):
         source, key = do_create_source(
-            None, name, "feed", platform="web", location=stores["locations"]["harbour-street"],
-            url=f"{server}{path}", poll_minutes=30,
+            None,
+            name,
+            "feed",
+            platform="web",
+            location=stores["locations"]["harbour-street"],
+            url=f"{server}{path}",
+            poll_minutes=30,
         )
         assert key == ""
         return source
+
     return make
 
 
 @pytest.mark.django_db
-def test_polling_takes_mentions_in_once_and_sends_the_etag_back(feed, django_capture_on_commit_callbacks):
+def test_polling_takes_mentions_in_once_and_sends_the_etag_back(
+    feed, django_capture_on_commit_callbacks
+):
     from calmdesk.actions.reputation import do_poll_feed
     from calmdesk.models import Review
 
@@ -145,7 +164,9 @@ def test_polling_takes_mentions_in_once_and_sends_the_etag_back(feed, django_cap
         result = do_poll_feed(source)
     assert result.status == "ok" and result.new == 2
     source.refresh_from_db()
-    assert source.etag == ETAG and source.failures == 0 and source.next_poll_at > source.last_polled_at
+    assert (
+        source.etag == ETAG and source.failures == 0 and source.next_poll_at > source.last_polled_at
+    )
     mention = Review.objects.get(external_id="m-1")
     assert mention.kind == "mention" and mention.conversation.channel == "social"
     assert mention.location.slug == "harbour-street" and mention.negative
@@ -198,6 +219,11 @@ def test_the_scheduler_survives_every_kind_of_broken_feed(feed, monkeypatch):
     scheduler = InProcessScheduler({"reputation-poll-feeds": PERIODIC["reputation-poll-feeds"]})
     assert scheduler.run_due() == ["reputation-poll-feeds"]
     states = dict(ReviewSource.objects.values_list("name", "failures"))
-    assert states == {"feed /500": 1, "feed /loop-a": 1, "feed /huge": 1,
-                      "feed /malformed": 1, "feed /atom": 0}
+    assert states == {
+        "feed /500": 1,
+        "feed /loop-a": 1,
+        "feed /huge": 1,
+        "feed /malformed": 1,
+        "feed /atom": 0,
+    }
     assert "database hiccup" in ReviewSource.objects.get(name="feed /malformed").last_error

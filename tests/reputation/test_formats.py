@@ -45,11 +45,26 @@ def test_google_csv(tmp_path):
 
 def test_google_api_json(tmp_path):
     path = tmp_path / "google.json"
-    path.write_text(json.dumps({"reviews": [
-        {"name": "accounts/1/locations/2/reviews/abc", "reviewer": {"displayName": "Ann"},
-         "starRating": "TWO", "comment": "Cold food.", "createTime": "2026-03-01T10:00:00Z"},
-        {"reviewId": "def", "reviewer": {"displayName": "Ben"}, "comment": "No rating here"},
-    ]}))
+    path.write_text(
+        json.dumps(
+            {
+                "reviews": [
+                    {
+                        "name": "accounts/1/locations/2/reviews/abc",
+                        "reviewer": {"displayName": "Ann"},
+                        "starRating": "TWO",
+                        "comment": "Cold food.",
+                        "createTime": "2026-03-01T10:00:00Z",
+                    },
+                    {
+                        "reviewId": "def",
+                        "reviewer": {"displayName": "Ben"},
+                        "comment": "No rating here",
+                    },
+                ]
+            }
+        )
+    )
     result = rows(path, "google", default_location="northgate")
     assert [r.external_id for r in good(result)] == ["abc", "def"]
     assert good(result)[0].rating == 2 and good(result)[0].author == "Ann"
@@ -64,43 +79,80 @@ def test_trustpilot_csv_with_reference_and_email(tmp_path):
     )
     result = rows(path, "trustpilot")
     [tp1] = good(result)
-    assert tp1.order_ref == "ORD-4411" and tp1.email == "dana@example.com" and tp1.title == "Never again"
+    assert (
+        tp1.order_ref == "ORD-4411"
+        and tp1.email == "dana@example.com"
+        and tp1.title == "Never again"
+    )
     assert "email" in broken(result)["line 3"]
 
 
 def test_yelp_jsonl(tmp_path):
     path = tmp_path / "yelp.jsonl"
     path.write_text(
-        json.dumps({"id": "y1", "rating": 3, "text": "OK pizza", "time_created": "2026-03-01 19:00:00",
-                    "user": {"name": "Kim L."}, "url": "https://yelp.example/y1", "business_alias": "northgate"}) + "\n"
+        json.dumps(
+            {
+                "id": "y1",
+                "rating": 3,
+                "text": "OK pizza",
+                "time_created": "2026-03-01 19:00:00",
+                "user": {"name": "Kim L."},
+                "url": "https://yelp.example/y1",
+                "business_alias": "northgate",
+            }
+        )
+        + "\n"
         "{not json}\n"
-        + json.dumps({"id": "y3", "rating": 2, "text": "Meh", "url": "javascript:alert(1)", "business_alias": "northgate"}) + "\n"
-        + json.dumps(["a list"]) + "\n"
+        + json.dumps(
+            {
+                "id": "y3",
+                "rating": 2,
+                "text": "Meh",
+                "url": "javascript:alert(1)",
+                "business_alias": "northgate",
+            }
+        )
+        + "\n"
+        + json.dumps(["a list"])
+        + "\n"
     )
     result = rows(path, "yelp")
     assert [r.author for r in good(result)] == ["Kim L."]
     errors = broken(result)
-    assert "JSON" in errors["line 2"] and "http" in errors["line 3"] and "object" in errors["line 4"]
+    assert (
+        "JSON" in errors["line 2"] and "http" in errors["line 3"] and "object" in errors["line 4"]
+    )
 
 
 def test_generic_tsv_and_location_fallback(tmp_path):
     path = tmp_path / "reviews.tsv"
-    path.write_text("rating\tauthor\ttext\tdate\tlocation\n4\tAl\tNice\t2026-03-01\t\n2\tBo\tSlow\t2026-03-02\tnorthgate\n")
+    path.write_text(
+        "rating\tauthor\ttext\tdate\tlocation\n4\tAl\tNice\t2026-03-01\t\n2\tBo\tSlow\t2026-03-02\tnorthgate\n"
+    )
     result = rows(path, "generic", default_location="harbour-street")
     assert [r.location for r in good(result)] == ["harbour-street", "northgate"]
-    assert broken(rows(path, "generic")) == {"line 2": "no location: add a location column or pass a default location"}
+    assert broken(rows(path, "generic")) == {
+        "line 2": "no location: add a location column or pass a default location"
+    }
 
 
 def test_without_a_review_id_an_edit_keeps_the_same_id():
-    first = parse_review({"rating": 4, "author": "Al", "text": "Nice", "date": "2026-03-01", "location": "x"})
-    edited = parse_review({"rating": 1, "author": "Al", "text": "Broke", "date": "2026-03-01", "location": "x"})
+    first = parse_review(
+        {"rating": 4, "author": "Al", "text": "Nice", "date": "2026-03-01", "location": "x"}
+    )
+    edited = parse_review(
+        {"rating": 1, "author": "Al", "text": "Broke", "date": "2026-03-01", "location": "x"}
+    )
     assert first.external_id == edited.external_id
 
 
-@pytest.mark.parametrize(("content", "message"), [
-    ("", "empty"),
-    ("author,date\nAl,2026-01-01\n", "no text or rating column"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "empty"),
+        ("author,date\nAl,2026-01-01\n", "no text or rating column"),
+    ],
+)
 def test_unusable_files_are_refused(tmp_path, content, message):
     path = tmp_path / "x.csv"
     path.write_text(content)
@@ -130,7 +182,11 @@ def test_cli_imports_the_good_rows_and_reports_the_broken_by_line(stores, tmp_pa
     )
     assert main(["import-reviews", str(path), "-q"]) == 0
     out = capsys.readouterr().out
-    assert "2 imported" in out and "line 3: rating 9" in out and "line 4: unknown location 'nowhere'" in out
+    assert (
+        "2 imported" in out
+        and "line 3: rating 9" in out
+        and "line 4: unknown location 'nowhere'" in out
+    )
     assert main(["import-reviews", str(path), "-q"]) == 0
     assert "0 imported, 2 already present" in capsys.readouterr().out
     assert Review.objects.count() == 2

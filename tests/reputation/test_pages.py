@@ -24,11 +24,27 @@ def login(client, username):
 def reviews(stores):
     now = datetime.now(UTC)
     made = [
-        ingest(external_id="a", rating=1, body="=HYPERLINK(\"http://evil.example\",\"click\") rude staff",
-               published_at=now - timedelta(days=3)),
-        ingest(external_id="b", rating=5, body="Lovely.", location="northgate", published_at=now - timedelta(days=10)),
-        ingest(external_id="c", rating=2, author="@sum(1)", body="Slow tills, long queue.",
-               location="riverside-mall", published_at=now - timedelta(hours=5)),
+        ingest(
+            external_id="a",
+            rating=1,
+            body='=HYPERLINK("http://evil.example","click") rude staff',
+            published_at=now - timedelta(days=3),
+        ),
+        ingest(
+            external_id="b",
+            rating=5,
+            body="Lovely.",
+            location="northgate",
+            published_at=now - timedelta(days=10),
+        ),
+        ingest(
+            external_id="c",
+            rating=2,
+            author="@sum(1)",
+            body="Slow tills, long queue.",
+            location="riverside-mall",
+            published_at=now - timedelta(hours=5),
+        ),
     ]
     return made
 
@@ -44,9 +60,18 @@ def test_dashboard_shows_figures_per_location_and_brand(client, reviews):
     for name in ("Harbour Street", "Northgate", "Riverside Mall"):
         assert name in html
     report = r.context["report"]
-    assert report.brand.total == 3 and report.brand.negative == 2 and report.brand.average == pytest.approx(2.67, 0.01)
+    assert (
+        report.brand.total == 3
+        and report.brand.negative == 2
+        and report.brand.average == pytest.approx(2.67, 0.01)
+    )
     assert [r.pk for r in r.context["unanswered"]] == [reviews[0].pk, reviews[2].pk]
-    assert dict(report.unanswered_ages) == {"under 1 day": 1, "1–3 days": 0, "3–7 days": 1, "over a week": 0}
+    assert dict(report.unanswered_ages) == {
+        "under 1 day": 1,
+        "1–3 days": 0,
+        "3–7 days": 1,
+        "over a week": 0,
+    }
     assert "<svg" in html and "style=" not in html and "<script>" not in html
 
 
@@ -62,7 +87,12 @@ def test_other_teams_see_nothing_and_get_404_on_a_review(client, reviews):
     c = login(client, "alex")  # Orders only
     assert c.get("/reputation/").context["report"].brand.total == 0
     assert c.get(f"/reputation/r/{reviews[0].pk}/").status_code == 404
-    assert c.post(f"/reputation/r/{reviews[0].pk}/reply/", {"body": "x", "action": "approve"}).status_code == 404
+    assert (
+        c.post(
+            f"/reputation/r/{reviews[0].pk}/reply/", {"body": "x", "action": "approve"}
+        ).status_code
+        == 404
+    )
     login(client, "morgan")
     assert client.get(f"/reputation/r/{reviews[0].pk}/").status_code == 200
 
@@ -89,8 +119,12 @@ def test_dashboard_query_count_does_not_grow_with_locations(client, stores):
         c.get("/reputation/")
     for i in range(6):
         Location.objects.create(name=f"Store {i}", slug=f"store-{i}", team=stores["team"])
-        ingest(external_id=f"x{i + 1}", rating=1 + i % 5, body="Bad service." if i % 2 else "Fine.",
-               location=f"store-{i}")
+        ingest(
+            external_id=f"x{i + 1}",
+            rating=1 + i % 5,
+            body="Bad service." if i % 2 else "Fine.",
+            location=f"store-{i}",
+        )
     with CaptureQueriesContext(connection) as many:
         c.get("/reputation/")
     assert len(many) <= len(few) + 2, [q["sql"] for q in many.captured_queries]
@@ -103,7 +137,10 @@ def test_review_page_draft_check_and_approve(client, stores):
     page = c.get(f"/reputation/r/{review.pk}/")
     draft = page.context["draft"]
     assert page.status_code == 200 and not draft.blocking and "Hi Mike" in draft.text
-    bad = c.post(f"/reputation/r/{review.pk}/reply/", {"body": "Mike Thornton, you're wrong.", "action": "approve"})
+    bad = c.post(
+        f"/reputation/r/{review.pk}/reply/",
+        {"body": "Mike Thornton, you're wrong.", "action": "approve"},
+    )
     assert bad.status_code == 422 and bad.context["draft"].blocking
     checked = c.post(f"/reputation/r/{review.pk}/reply/", {"body": draft.text, "action": "check"})
     assert checked.status_code == 200 and not checked.context["draft"].blocking
@@ -120,8 +157,14 @@ def test_link_and_alert_forms(client, stores):
     from calmdesk.models import ReputationAlert
     from tests.conftest import inbound
 
-    receive(inbound(body="Waited 40 minutes at Harbour Street.", location="harbour-street",
-                    customer={"name": "Mike Thornton", "email": "mike@example.com"}), assess=False)
+    receive(
+        inbound(
+            body="Waited 40 minutes at Harbour Street.",
+            location="harbour-street",
+            customer={"name": "Mike Thornton", "email": "mike@example.com"},
+        ),
+        assess=False,
+    )
     review = ingest(rating=1, author="Mike T.", body="Waited 40 minutes.")
     c = login(client, "jo")
     [suggestion] = c.get(f"/reputation/r/{review.pk}/").context["suggestions"]

@@ -19,16 +19,19 @@ from calmdesk.playbook.reputation import (
 CFG = ReputationSettings()
 
 
-@pytest.mark.parametrize(("history", "current", "spike"), [
-    ([2, 1, 3, 2, 2, 1, 2, 3], 9, True),      # well above a steady baseline
-    ([2, 1, 3, 2, 2, 1, 2, 3], 4, False),     # a bad week, within the usual range
-    ([0, 0, 0, 0, 0, 0, 0, 0], 2, False),     # two reviews at a quiet store: not yet
-    ([0, 0, 0, 0, 0, 0, 0, 0], 4, True),      # four at a store that never gets any
-    ([10, 12, 9, 11, 10, 13, 12, 11], 14, False),  # a busy store's normal week
-    ([10, 12, 9, 11, 10, 13, 12, 11], 26, True),
-    ([1, 1, 30, 1, 1, 1, 1, 1], 6, True),     # one old outlier does not hide a new spike
-    ([3, 2], 20, False),                       # too little history to say
-])
+@pytest.mark.parametrize(
+    ("history", "current", "spike"),
+    [
+        ([2, 1, 3, 2, 2, 1, 2, 3], 9, True),  # well above a steady baseline
+        ([2, 1, 3, 2, 2, 1, 2, 3], 4, False),  # a bad week, within the usual range
+        ([0, 0, 0, 0, 0, 0, 0, 0], 2, False),  # two reviews at a quiet store: not yet
+        ([0, 0, 0, 0, 0, 0, 0, 0], 4, True),  # four at a store that never gets any
+        ([10, 12, 9, 11, 10, 13, 12, 11], 14, False),  # a busy store's normal week
+        ([10, 12, 9, 11, 10, 13, 12, 11], 26, True),
+        ([1, 1, 30, 1, 1, 1, 1, 1], 6, True),  # one old outlier does not hide a new spike
+        ([3, 2], 20, False),  # too little history to say
+    ],
+)
 def test_known_answers(history, current, spike):
     assert detect_spike(history, current, CFG).spike is spike
 
@@ -60,19 +63,26 @@ def test_poisson_tail():
 
 
 def assessment(level="calm", sentiment=0.0, signals=()):
-    return {"level": level, "sentiment": sentiment, "signals": [{"kind": k, "score": 0.8} for k in signals]}
+    return {
+        "level": level,
+        "sentiment": sentiment,
+        "signals": [{"kind": k, "score": 0.8} for k in signals],
+    }
 
 
-@pytest.mark.parametrize(("rating", "a", "negative"), [
-    (1, None, True),
-    (2, assessment(), True),
-    (3, assessment(), False),
-    (5, assessment("hostile"), True),
-    (4, assessment(sentiment=-0.9), False),  # a grumble in a 4-star review is not a case
-    (3, assessment(sentiment=-0.7), True),
-    (None, assessment(signals=["legal_threat"]), True),
-    (None, assessment(signals=["urgency"]), False),
-])
+@pytest.mark.parametrize(
+    ("rating", "a", "negative"),
+    [
+        (1, None, True),
+        (2, assessment(), True),
+        (3, assessment(), False),
+        (5, assessment("hostile"), True),
+        (4, assessment(sentiment=-0.9), False),  # a grumble in a 4-star review is not a case
+        (3, assessment(sentiment=-0.7), True),
+        (None, assessment(signals=["legal_threat"]), True),
+        (None, assessment(signals=["urgency"]), False),
+    ],
+)
 def test_judge(rating, a, negative):
     assert judge(rating, a, CFG).negative is negative
 

@@ -41,10 +41,7 @@ def test_panel_shows_the_six_steps_the_next_one_and_recommendations(client, org,
     assert "Set a boundary first" in panel  # the customer insulted us: recommend()
 
 
-ISSUE = (
-    "My order #4411 was promised for Monday and it has not arrived. "
-    "You people are useless!!!"
-)
+ISSUE = "My order #4411 was promised for Monday and it has not arrived. You people are useless!!!"
 
 
 def test_draft_names_the_customer_and_restates_the_issue(client, org):

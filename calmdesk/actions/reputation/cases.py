@@ -141,7 +141,9 @@ def do_sweep_cases(now: datetime | None = None) -> dict[str, int]:
         responded_at__isnull=True, conversation__first_response_at__isnull=False
     ).select_related("conversation"):
         reply = (
-            review.conversation.messages.filter(direction=Direction.OUT).order_by("sent_at", "id").first()
+            review.conversation.messages.filter(direction=Direction.OUT)
+            .order_by("sent_at", "id")
+            .first()
         )
         if reply is not None:
             Review.objects.filter(pk=review.pk).update(responded_at=reply.sent_at, response=reply)
@@ -155,11 +157,15 @@ def do_sweep_cases(now: datetime | None = None) -> dict[str, int]:
     ).exclude(state=ReviewState.REMOVED)
     for review in overdue.select_related("conversation", "location"):
         with transaction.atomic():
-            updated = Review.objects.filter(pk=review.pk, breached_at__isnull=True).update(breached_at=now)
+            updated = Review.objects.filter(pk=review.pk, breached_at__isnull=True).update(
+                breached_at=now
+            )
             if not updated:
                 continue
             breached += 1
-            log_event(EventKind.REVIEW_SLA_BREACHED, conversation=review.conversation, review=review.pk)
+            log_event(
+                EventKind.REVIEW_SLA_BREACHED, conversation=review.conversation, review=review.pk
+            )
             if _recent(review, now):
                 where = review.location.name if review.location else "the brand"
                 raise_alert(
@@ -227,9 +233,11 @@ def do_approve_public_reply(
     """Record the approved public reply. Blocking coach findings (personal
     data, blame, contradiction …) refuse it unless `override` (recorded).
     `at` is for importing history (the demo): recorded then, never sent."""
-    review = Review.objects.select_for_update().select_related(
-        "conversation__team", "location", "source"
-    ).get(pk=review.pk)
+    review = (
+        Review.objects.select_for_update()
+        .select_related("conversation__team", "location", "source")
+        .get(pk=review.pk)
+    )
     if review.state == ReviewState.REMOVED:
         raise ValidationError("The review was removed; there is nothing to answer in public.")
     checked = coach_public_reply(review, text, agent)
@@ -237,7 +245,9 @@ def do_approve_public_reply(
         raise ValidationError(
             "The coach found problems to fix before posting: "
             + "; ".join(
-                getattr(f, "message", "") or f.kind for f in checked.findings if f.severity == "blocking"
+                getattr(f, "message", "") or f.kind
+                for f in checked.findings
+                if f.severity == "blocking"
             )
         )
     deliver = bool(review.source and review.source.allows_reply) and at is None

@@ -98,7 +98,8 @@ def _create(record: ReviewRecord, source: ReviewSource | None) -> IngestResult:
                 body=record.body,
                 url=record.url,
                 order_ref=(record.order_ref or find_order_ref(record.body))[:100],
-                published_at=record.published_at or (message.sent_at if message else timezone.now()),
+                published_at=record.published_at
+                or (message.sent_at if message else timezone.now()),
             )
     except IntegrityError:  # a concurrent ingest of the same review won
         review = Review.objects.get(platform=record.platform, external_id=record.external_id)
@@ -115,7 +116,9 @@ def _create(record: ReviewRecord, source: ReviewSource | None) -> IngestResult:
 
 
 def _revision(review: Review, change: str, at: datetime | None = None) -> ReviewRevision:
-    number = (review.revisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
+    number = (
+        review.revisions.order_by("-number").values_list("number", flat=True).first() or 0
+    ) + 1
     return ReviewRevision.objects.create(
         review=review,
         number=number,
@@ -212,7 +215,9 @@ def do_adopt_untracked(limit: int = 500) -> list[int]:
     )
     adopted = []
     for conversation in conversations:
-        first = conversation.messages.filter(direction=Direction.IN).order_by("sent_at", "id").first()
+        first = (
+            conversation.messages.filter(direction=Direction.IN).order_by("sent_at", "id").first()
+        )
         if first is None:
             continue
         external_id = first.external_id or f"conversation-{conversation.pk}"
@@ -220,7 +225,9 @@ def do_adopt_untracked(limit: int = 500) -> list[int]:
             with transaction.atomic():
                 review = Review.objects.create(
                     conversation=conversation,
-                    kind=ReviewKind.REVIEW if conversation.channel == Channel.REVIEW else ReviewKind.MENTION,
+                    kind=ReviewKind.REVIEW
+                    if conversation.channel == Channel.REVIEW
+                    else ReviewKind.MENTION,
                     platform=Platform.GENERIC,
                     external_id=f"adopted:{external_id}"[:300],
                     location_id=conversation.location_id,
@@ -231,7 +238,12 @@ def do_adopt_untracked(limit: int = 500) -> list[int]:
                     published_at=first.sent_at,
                 )
                 _revision(review, RevisionChange.CREATED, at=first.sent_at)
-                log_event(EventKind.REVIEW_TRACKED, conversation=conversation, review=review.pk, adopted=True)
+                log_event(
+                    EventKind.REVIEW_TRACKED,
+                    conversation=conversation,
+                    review=review.pk,
+                    adopted=True,
+                )
         except IntegrityError:
             continue  # adopted concurrently
         adopted.append(review.pk)

@@ -82,7 +82,10 @@ def suggest_links(review: Review, limit: int = 5) -> list[LinkSuggestion]:
     if review.order_ref:
         ids = (
             Message.objects.filter(direction=Direction.IN)
-            .filter(Q(body__icontains=review.order_ref) | Q(conversation__subject__icontains=review.order_ref))
+            .filter(
+                Q(body__icontains=review.order_ref)
+                | Q(conversation__subject__icontains=review.order_ref)
+            )
             .exclude(conversation__channel__in=_PUBLIC)
             .values_list("conversation__customer_id", flat=True)
             .distinct()[:20]
@@ -96,7 +99,9 @@ def suggest_links(review: Review, limit: int = 5) -> list[LinkSuggestion]:
         ).exclude(pk=own)[:100]:
             points = name_match(review.author, customer.name)
             if points:
-                reasons[customer.pk].append((points, f"name {customer.name!r} matches {review.author!r}"))
+                reasons[customer.pk].append(
+                    (points, f"name {customer.name!r} matches {review.author!r}")
+                )
     if review.location_id:
         near = (
             Conversation.objects.filter(

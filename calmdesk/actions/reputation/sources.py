@@ -91,9 +91,11 @@ def do_create_source(
 def check_source_key(key: str) -> ReviewSource | None:
     if not key or not key.startswith("cdr_"):
         return None
-    return ReviewSource.objects.filter(
-        kind=SourceKind.WEBHOOK, active=True, key_digest=_digest(key)
-    ).select_related("location").first()
+    return (
+        ReviewSource.objects.filter(kind=SourceKind.WEBHOOK, active=True, key_digest=_digest(key))
+        .select_related("location")
+        .first()
+    )
 
 
 # --- feeds --------------------------------------------------------------------
@@ -234,7 +236,9 @@ def do_import_locations(actor: Agent | None, path: str | Path) -> LocationImport
             line = reader.line_num
             try:
                 with transaction.atomic():
-                    created = _location_row({k: (v or "").strip() for k, v in row.items() if k}, teams)
+                    created = _location_row(
+                        {k: (v or "").strip() for k, v in row.items() if k}, teams
+                    )
             except (ValidationError, InboundError) as exc:
                 message = "; ".join(exc.messages) if isinstance(exc, ValidationError) else str(exc)
                 out.errors.append(f"line {line}: {message}")
@@ -244,7 +248,9 @@ def do_import_locations(actor: Agent | None, path: str | Path) -> LocationImport
             out.created += created
             out.updated += not created
     if out.created or out.updated:
-        log_event(EventKind.LOCATIONS_IMPORTED, actor=actor, created=out.created, updated=out.updated)
+        log_event(
+            EventKind.LOCATIONS_IMPORTED, actor=actor, created=out.created, updated=out.updated
+        )
     return out
 
 

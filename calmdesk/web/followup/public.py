@@ -41,8 +41,10 @@ def _hit(key: str) -> int:
 def _limited(request: HttpRequest, token: str) -> bool:
     ip = request.META.get("REMOTE_ADDR", "")
     tok = hashlib.sha256(token.encode()).hexdigest()[:24]
-    return (_hit(f"cd-public-ip:{ip}") > settings.CALMDESK_SURVEY_RATE_LIMIT
-            or _hit(f"cd-public-token:{tok}") > PER_TOKEN)
+    return (
+        _hit(f"cd-public-ip:{ip}") > settings.CALMDESK_SURVEY_RATE_LIMIT
+        or _hit(f"cd-public-token:{tok}") > PER_TOKEN
+    )
 
 
 def _page(request, template: str, context: dict, status: int = 200) -> HttpResponse:
@@ -54,17 +56,29 @@ def _page(request, template: str, context: dict, status: int = 200) -> HttpRespo
 
 
 def _too_many(request) -> HttpResponse:
-    response = _page(request, "public_message.html", {
-        "title": "Please try again in a few minutes",
-        "text": "We received a lot of requests from your connection. Please wait a few minutes."}, 429)
+    response = _page(
+        request,
+        "public_message.html",
+        {
+            "title": "Please try again in a few minutes",
+            "text": "We received a lot of requests from your connection. Please wait a few minutes.",
+        },
+        429,
+    )
     response["Retry-After"] = str(WINDOW)
     return response
 
 
 def _invalid(request) -> HttpResponse:
-    return _page(request, "public_message.html", {
-        "title": "This link does not work",
-        "text": "Please check that you opened the whole link from our message."}, 404)
+    return _page(
+        request,
+        "public_message.html",
+        {
+            "title": "This link does not work",
+            "text": "Please check that you opened the whole link from our message.",
+        },
+        404,
+    )
 
 
 @csrf_exempt
@@ -76,15 +90,27 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
     if found is None:
         return _invalid(request)
     if found.answered_at is not None:
-        return _page(request, "public_message.html", {
-            "title": "Thank you", "thanks": True,
-            "text": "We have your answer. It goes to our team privately, and if something is "
-                    "still not right, someone will be in touch."})
+        return _page(
+            request,
+            "public_message.html",
+            {
+                "title": "Thank you",
+                "thanks": True,
+                "text": "We have your answer. It goes to our team privately, and if something is "
+                "still not right, someone will be in touch.",
+            },
+        )
     if found.expires_at <= timezone.now():
-        return _page(request, "public_message.html", {
-            "title": "This survey has closed",
-            "text": "The link has expired. If you would still like to tell us something, reply "
-                    "to our message."}, 410)
+        return _page(
+            request,
+            "public_message.html",
+            {
+                "title": "This survey has closed",
+                "text": "The link has expired. If you would still like to tell us something, reply "
+                "to our message.",
+            },
+            410,
+        )
     low, high = found.scale
     error, chosen, comment = "", request.GET.get("score", ""), ""
     if request.method == "POST":
@@ -95,16 +121,27 @@ def survey(request: HttpRequest, token: str) -> HttpResponse:
             error = " ".join(exc.messages)
         else:
             return redirect(request.path)
-    question = ("How satisfied are you with how we handled your request?"
-                if found.kind == SurveyKind.CSAT else
-                "How likely are you to recommend us to a friend or colleague?")
+    question = (
+        "How satisfied are you with how we handled your request?"
+        if found.kind == SurveyKind.CSAT
+        else "How likely are you to recommend us to a friend or colleague?"
+    )
     scores = [{"value": v, "checked": str(v) == str(chosen)} for v in range(low, high + 1)]
-    return _page(request, "survey.html", {
-        "survey": found, "question": question, "scores": scores, "comment": comment,
-        "error": error, "low_label": "Very unhappy" if found.kind == SurveyKind.CSAT else "Not at all likely",
-        "high_label": "Very happy" if found.kind == SurveyKind.CSAT else "Extremely likely",
-        "first_name": (found.customer.name or "").split(" ")[0],
-    }, 400 if error else 200)
+    return _page(
+        request,
+        "survey.html",
+        {
+            "survey": found,
+            "question": question,
+            "scores": scores,
+            "comment": comment,
+            "error": error,
+            "low_label": "Very unhappy" if found.kind == SurveyKind.CSAT else "Not at all likely",
+            "high_label": "Very happy" if found.kind == SurveyKind.CSAT else "Extremely likely",
+            "first_name": (found.customer.name or "").split(" ")[0],
+        },
+        400 if error else 200,
+    )
 
 
 @csrf_exempt

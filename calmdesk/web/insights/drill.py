@@ -55,20 +55,28 @@ def conversations_behind(request):
 
         days = int(setting("CALMDESK_CHURN_WINDOW_DAYS", 60))
         facts = patterns.load_facts(visible, now - timedelta(days=days + COHORT_DAYS), now)
-        ids, title = silent_churn(facts, now, days).difficult.ids, "Silent churn (estimate): last difficult contacts"
+        ids, title = (
+            silent_churn(facts, now, days).difficult.ids,
+            "Silent churn (estimate): last difficult contacts",
+        )
     elif figure == "cause":
         cause = RootCause.objects.filter(pk=_int(request, "cause") or 0).first()
         part = request.GET.get("part", "")
         if cause is None or part not in ("before", "after"):
             raise Http404("No such figure.")
         complaints = loop.complaints_since(visible, loop.earliest_needed([cause], now, now))
-        ids, title = loop.ids_in(cause, complaints, now, part), f"{cause.label}: complaints {part} the fix"
+        ids, title = (
+            loop.ids_in(cause, complaints, now, part),
+            f"{cause.label}: complaints {part} the fix",
+        )
     elif figure == "qa":
         finding = request.GET.get("finding", "")[:60]
         band = request.GET.get("band", "")
         band = band if band in {b[0] for b in team.BANDS} else ""
         ids = team.qa_ids(visible, window.start, now, _int(request, "agent"), band, finding)
-        title = "Replies reviewed by the coach" + (f": {finding.replace('_', ' ')}" if finding else "")
+        title = "Replies reviewed by the coach" + (
+            f": {finding.replace('_', ' ')}" if finding else ""
+        )
     elif figure == "service":
         func = team.SERVICE_BY_KEY.get(request.GET.get("key", ""))
         fig = func(visible, window.start, now) if func is not None else None
@@ -79,7 +87,8 @@ def conversations_behind(request):
         raise Http404("No such figure.")
     total = len(ids)
     rows = list(
-        visible.filter(pk__in=ids[:LIMIT]).select_related("customer", "team", "location", "cause_assignment__cause")
+        visible.filter(pk__in=ids[:LIMIT])
+        .select_related("customer", "team", "location", "cause_assignment__cause")
         .order_by("-last_inbound_at", "-id")
     )
     return title, rows, total

@@ -9,7 +9,15 @@ from django.views.decorators.http import require_GET
 from calmdesk.insights.export import to_csv
 from calmdesk.web.auth import SUPERVISORS, agent_required
 
-PATTERN_TABLES = {"weekly", "causes", "customers", "by-cause", "by-channel", "by-team", "by-location"}
+PATTERN_TABLES = {
+    "weekly",
+    "causes",
+    "customers",
+    "by-cause",
+    "by-channel",
+    "by-team",
+    "by-location",
+}
 TEAM_TABLES = {"service", "qa", "findings"}
 
 

@@ -46,8 +46,20 @@ def team_page(request):
     data = team_data(request.agent)
     agents = data["qa_agents"]
     chart = charts.score_bands(
-        "chart-qa", "Coach scores of every reply, per agent", [a.name for a in agents],
+        "chart-qa",
+        "Coach scores of every reply, per agent",
+        [a.name for a in agents],
         [(label, [a.bands[key] for a in agents]) for key, label, *_ in team.BANDS],
     )
-    return render(request, "calmdesk/insights/team.html", _context(
-        request, chart=chart, charts=[chart] if agents else [], tab="team", weeks=TEAM_WEEKS, **data))
+    return render(
+        request,
+        "calmdesk/insights/team.html",
+        _context(
+            request,
+            chart=chart,
+            charts=[chart] if agents else [],
+            tab="team",
+            weeks=TEAM_WEEKS,
+            **data,
+        ),
+    )

@@ -40,10 +40,19 @@ TOP_SERIES = 5
 def _context(request, **extra) -> dict:
     from calmdesk.web.insights.assets import asset_url
 
-    assets = {"plotly": asset_url("plotly.min.js"), "charts": asset_url("charts.js"),
-              "css": asset_url("insights.css"), "plotly_css": asset_url("plotly.css")}
-    return {"agent": request.agent, "nav": "insights", "can_decide": is_manager(request.agent),
-            "assets": assets, **extra}
+    assets = {
+        "plotly": asset_url("plotly.min.js"),
+        "charts": asset_url("charts.js"),
+        "css": asset_url("insights.css"),
+        "plotly_css": asset_url("plotly.css"),
+    }
+    return {
+        "agent": request.agent,
+        "nav": "insights",
+        "can_decide": is_manager(request.agent),
+        "assets": assets,
+        **extra,
+    }
 
 
 def overview_data(request):
@@ -63,22 +72,46 @@ def patterns_page(request):
     data = overview_data(request)
     weeks = len(data.window.weeks)
     o = data.overall
-    chart_list = [charts.volume_and_share("chart-weekly", "Difficult conversations per week",
-                                          data.window.weeks, o.weekly_difficult, o.weekly_share, o.spike_weeks)]
+    chart_list = [
+        charts.volume_and_share(
+            "chart-weekly",
+            "Difficult conversations per week",
+            data.window.weeks,
+            o.weekly_difficult,
+            o.weekly_share,
+            o.spike_weeks,
+        )
+    ]
     for dim, b in data.breakdowns.items():
         top = b.rows[:TOP_SERIES]
-        chart_list.append(charts.lines(
-            f"chart-{dim}", f"Difficult conversations by {b.label.lower()} (top {len(top)})",
-            "Difficult conversations" if dim != "cause" else "Complaints", data.window.weeks,
-            [(r.label, r.weekly_difficult) for r in top], {r.label: r.spike_weeks for r in top}))
+        chart_list.append(
+            charts.lines(
+                f"chart-{dim}",
+                f"Difficult conversations by {b.label.lower()} (top {len(top)})",
+                "Difficult conversations" if dim != "cause" else "Complaints",
+                data.window.weeks,
+                [(r.label, r.weekly_difficult) for r in top],
+                {r.label: r.spike_weeks for r in top},
+            )
+        )
     all_tables = {t.name: t for t in pattern_tables(data)}
     sections = [(chart_list[0], all_tables["weekly"])] + [
         (c, all_tables[f"by-{dim}"]) for c, dim in zip(chart_list[1:], data.breakdowns, strict=True)
     ]
-    return render(request, "calmdesk/insights/patterns.html", _context(
-        request, data=data, sections=sections, customers=all_tables["customers"], weeks=weeks,
-        charts=[c for c, _ in sections], open_proposals=CauseProposal.objects.filter(
-            status=ProposalStatus.OPEN).count(), tab="patterns"))
+    return render(
+        request,
+        "calmdesk/insights/patterns.html",
+        _context(
+            request,
+            data=data,
+            sections=sections,
+            customers=all_tables["customers"],
+            weeks=weeks,
+            charts=[c for c, _ in sections],
+            open_proposals=CauseProposal.objects.filter(status=ProposalStatus.OPEN).count(),
+            tab="patterns",
+        ),
+    )
 
 
 @require_GET
@@ -86,13 +119,28 @@ def patterns_page(request):
 def causes_page(request):
     data = overview_data(request)
     top = data.causes[:TOP_SERIES]
-    chart = charts.lines("chart-causes", "Complaints per week by cause (top 5)", "Complaints",
-                         data.window.weeks, [(r.cause.label, r.weekly) for r in top],
-                         {r.cause.label: r.spike_weeks for r in top})
-    return render(request, "calmdesk/insights/causes.html", _context(
-        request, data=data, table=tables.causes_table(data), chart=chart, charts=[chart],
-        proposals=list(CauseProposal.objects.filter(status=ProposalStatus.OPEN)[:20]), tab="causes",
-        weeks=len(data.window.weeks)))
+    chart = charts.lines(
+        "chart-causes",
+        "Complaints per week by cause (top 5)",
+        "Complaints",
+        data.window.weeks,
+        [(r.cause.label, r.weekly) for r in top],
+        {r.cause.label: r.spike_weeks for r in top},
+    )
+    return render(
+        request,
+        "calmdesk/insights/causes.html",
+        _context(
+            request,
+            data=data,
+            table=tables.causes_table(data),
+            chart=chart,
+            charts=[chart],
+            proposals=list(CauseProposal.objects.filter(status=ProposalStatus.OPEN)[:20]),
+            tab="causes",
+            weeks=len(data.window.weeks),
+        ),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -112,24 +160,47 @@ def cause_page(request, pk: int):
         if i is not None:
             weekly[i] += 1
     verdict = loop.verdict_for(cause, complaints, now)
-    chart = charts.before_after("chart-cause", f"Complaints per week: {cause.label}", window.weeks,
-                                weekly, cause.fix_date)
-    table = tables.Table("cause-weekly", f"Complaints per week: {cause.label}",
-                         ["Week starting", "Complaints", "Period"])
+    chart = charts.before_after(
+        "chart-cause", f"Complaints per week: {cause.label}", window.weeks, weekly, cause.fix_date
+    )
+    table = tables.Table(
+        "cause-weekly",
+        f"Complaints per week: {cause.label}",
+        ["Week starting", "Complaints", "Period"],
+    )
     for i, w in enumerate(window.weeks):
-        period = "" if cause.fix_date is None else ("after the fix" if w.date() >= cause.fix_date else "before")
+        period = (
+            ""
+            if cause.fix_date is None
+            else ("after the fix" if w.date() >= cause.fix_date else "before")
+        )
         table.rows.append([tables.Cell(f"{w:%Y-%m-%d}"), tables.n(weekly[i]), tables.Cell(period)])
     recent = list(
         ConversationCause.objects.filter(cause=cause, conversation__in=visible)
         .select_related("conversation__customer", "conversation__team")
         .order_by("-occurred_at")[:15]
     )
-    owners = Agent.objects.filter(user__is_active=True).select_related("user").order_by("user__username")
-    return render(request, "calmdesk/insights/cause.html", _context(
-        request, cause=cause, verdict=verdict, chart=chart, charts=[chart], table=table, recent=recent,
-        owners=owners, tab="causes", windows=loop.windows(cause, now),
-        before_href=tables.drill(figure="cause", cause=cause.pk, part="before"),
-        after_href=tables.drill(figure="cause", cause=cause.pk, part="after")))
+    owners = (
+        Agent.objects.filter(user__is_active=True).select_related("user").order_by("user__username")
+    )
+    return render(
+        request,
+        "calmdesk/insights/cause.html",
+        _context(
+            request,
+            cause=cause,
+            verdict=verdict,
+            chart=chart,
+            charts=[chart],
+            table=table,
+            recent=recent,
+            owners=owners,
+            tab="causes",
+            windows=loop.windows(cause, now),
+            before_href=tables.drill(figure="cause", cause=cause.pk, part="before"),
+            after_href=tables.drill(figure="cause", cause=cause.pk, part="after"),
+        ),
+    )
 
 
 def _save_owner(request, cause: RootCause):
@@ -150,8 +221,13 @@ def _save_owner(request, cause: RootCause):
             messages.error(request, "The fix date must be a date (YYYY-MM-DD).")
             return redirect("insights:cause", pk=cause.pk)
     try:
-        actions.do_set_cause_owner(request.agent, cause, owner=owner,
-                                   fix_description=post.get("fix_description", ""), fix_date=fix_date)
+        actions.do_set_cause_owner(
+            request.agent,
+            cause,
+            owner=owner,
+            fix_description=post.get("fix_description", ""),
+            fix_date=fix_date,
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
@@ -165,7 +241,9 @@ def decide_proposal(request, pk: int):
     proposal = get_object_or_404(CauseProposal, pk=pk)
     try:
         if request.POST.get("decision") == "accept":
-            cause = actions.do_accept_proposal(request.agent, proposal, label=request.POST.get("label", ""))
+            cause = actions.do_accept_proposal(
+                request.agent, proposal, label=request.POST.get("label", "")
+            )
             messages.success(request, f"“{cause.label}” is now a root cause.")
             return redirect("insights:cause", pk=cause.pk)
         actions.do_dismiss_proposal(request.agent, proposal)
@@ -179,8 +257,11 @@ def decide_proposal(request, pk: int):
 @agent_required(roles=SUPERVISORS)
 def conversations_page(request):
     title, conversations, total = conversations_behind(request)
-    return render(request, "calmdesk/insights/conversations.html", _context(
-        request, title=title, conversations=conversations, total=total, tab=""))
+    return render(
+        request,
+        "calmdesk/insights/conversations.html",
+        _context(request, title=title, conversations=conversations, total=total, tab=""),
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -198,9 +279,14 @@ def correct_cause(request, pk: int):
         else:
             messages.success(request, "Root cause saved. Thank you: it teaches the next model.")
             return redirect("conversation", pk=pk)
-    current = ConversationCause.objects.filter(conversation=conversation).select_related("cause").first()
+    current = (
+        ConversationCause.objects.filter(conversation=conversation).select_related("cause").first()
+    )
     causes = RootCause.objects.filter(status=CauseStatus.ACTIVE).order_by("label")
     if not causes:
         raise Http404("No root causes yet.")
-    return render(request, "calmdesk/insights/correct.html", _context(
-        request, conversation=conversation, current=current, causes=causes, nav="inbox"))
+    return render(
+        request,
+        "calmdesk/insights/correct.html",
+        _context(request, conversation=conversation, current=current, causes=causes, nav="inbox"),
+    )

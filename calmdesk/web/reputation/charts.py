@@ -16,7 +16,11 @@ GRID = "#d0d0d0"
 
 
 def rating_trend(
-    values: Sequence[float | None], *, width: int = 180, height: int = 40, label: str = "Rating trend"
+    values: Sequence[float | None],
+    *,
+    width: int = 180,
+    height: int = 40,
+    label: str = "Rating trend",
 ) -> SafeString:
     """Weekly average stars (1–5, oldest first) as a polyline per unbroken run."""
     known = [v for v in values if v is not None]
@@ -58,5 +62,10 @@ def rating_trend(
     return format_html(
         '<svg class="trend" viewBox="0 0 {w} {h}" width="{w}" height="{h}" role="img" '
         'aria-label="{s}"><title>{s}</title>{g}{l}{d}</svg>',
-        w=width, h=height, s=summary, g=grid, l=lines, d=dots,
+        w=width,
+        h=height,
+        s=summary,
+        g=grid,
+        l=lines,
+        d=dots,
     )

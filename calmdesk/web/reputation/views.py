@@ -90,7 +90,9 @@ def visible_alerts(agent: Agent) -> QuerySet[ReputationAlert]:
 
 
 def _alerts(agent: Agent):
-    return list(visible_alerts(agent).filter(acknowledged_at__isnull=True).order_by("-created_at")[:20])
+    return list(
+        visible_alerts(agent).filter(acknowledged_at__isnull=True).order_by("-created_at")[:20]
+    )
 
 
 @require_GET
@@ -101,7 +103,9 @@ def dashboard(request):
     now = timezone.now()
     weeks = 12 if f["period"] != "30" else 5
     report = figures.report(qs, now, weeks=weeks, theme_labels=_theme_labels())
-    report.brand.chart = rating_trend(report.brand.trend, width=480, height=120, label="All locations")
+    report.brand.chart = rating_trend(
+        report.brand.trend, width=480, height=120, label="All locations"
+    )
     for loc in report.locations:
         loc.chart = rating_trend(loc.trend, label=loc.name)
     unanswered = figures.unanswered_negative(qs)
@@ -116,7 +120,9 @@ def dashboard(request):
         "alerts": _alerts(agent),
         "failing_feeds": list(
             ReviewSource.objects.filter(kind=SourceKind.FEED, failures__gt=0, active=True)
-        ) if agent.sees_all_teams else [],
+        )
+        if agent.sees_all_teams
+        else [],
         "f": f,
         "locations": Location.objects.order_by("name"),
         "platforms": Platform.choices,
@@ -150,7 +156,9 @@ def script(request):
 def _review(agent: Agent, pk: int) -> Review:
     review = (
         visible_reviews(agent)
-        .select_related("conversation__customer", "conversation__team", "location", "source", "response")
+        .select_related(
+            "conversation__customer", "conversation__team", "location", "source", "response"
+        )
         .filter(pk=pk)
         .first()
     )
@@ -161,7 +169,11 @@ def _review(agent: Agent, pk: int) -> Review:
 
 def _review_context(request, review: Review, text: str | None = None, error: str = ""):
     agent = request.agent
-    checked = coach_public_reply(review, text, agent) if text is not None else draft_public_reply(review, agent)
+    checked = (
+        coach_public_reply(review, text, agent)
+        if text is not None
+        else draft_public_reply(review, agent)
+    )
     now = timezone.now()
     return {
         "agent": agent,
@@ -172,7 +184,9 @@ def _review_context(request, review: Review, text: str | None = None, error: str
         "error": error,
         "suggestions": suggest_links(review),
         "overdue": bool(
-            review.negative and not review.responded_at and review.response_due_at
+            review.negative
+            and not review.responded_at
+            and review.response_due_at
             and review.response_due_at < now
         ),
         "stars": range(review.rating or 0),
@@ -202,7 +216,9 @@ def reply(request, pk: int):
             return render(request, "calmdesk/reputation/review.html", context, status=422)
         messages.success(request, "Public reply recorded. Copy it to post it on the platform.")
         return redirect("reputation_review", pk=review.pk)
-    context = _review_context(request, review, text or "", error="" if text else "The reply is empty.")
+    context = _review_context(
+        request, review, text or "", error="" if text else "The reply is empty."
+    )
     return render(request, "calmdesk/reputation/review.html", context)
 
 
