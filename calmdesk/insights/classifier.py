@@ -25,6 +25,8 @@ from calmdesk.insights.features import embed, require_sklearn, resolve_features
 FORMAT_VERSION = 1
 MIN_PER_CLASS = 3
 
+WORD_PATTERN = r"(?u)\b\w[\w']*\b"  # sklearn token_pattern
+
 
 class NotEnoughLabels(ValueError):
     """Too few labelled examples to train (needs two causes with MIN_PER_CLASS each)."""
@@ -136,7 +138,7 @@ def _pipeline(kind: str):
     if kind == "embeddings":
         return Pipeline([("id", FunctionTransformer()), ("clf", clf)])
     words = TfidfVectorizer(
-        ngram_range=(1, 2), sublinear_tf=True, min_df=1, token_pattern=r"(?u)\b\w[\w']*\b"
-    )  # noqa: S106
+        ngram_range=(1, 2), sublinear_tf=True, min_df=1, token_pattern=WORD_PATTERN
+    )
     chars = TfidfVectorizer(analyzer="char_wb", ngram_range=(3, 5), sublinear_tf=True, min_df=2)
     return Pipeline([("tfidf", FeatureUnion([("w", words), ("c", chars)])), ("clf", clf)])

@@ -24,6 +24,8 @@ CUT = {"embeddings": 0.5, "tfidf": 0.85}
 TERMS = 5
 EXAMPLES = 3
 
+WORD_PATTERN = r"(?u)\b[a-zA-Z][a-zA-Z']+\b"  # sklearn token_pattern
+
 
 @dataclass(frozen=True)
 class Cluster:
@@ -122,8 +124,8 @@ def _distinctive_terms(texts: Sequence[str], groups: list[list[int]]) -> list[li
         binary=True,
         ngram_range=(1, 2),
         min_df=2,
-        token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z']+\b",
-    )  # noqa: S106
+        token_pattern=WORD_PATTERN,
+    )
     try:
         x = cv.fit_transform(texts).tocsc()
     except ValueError:  # no term appears twice
