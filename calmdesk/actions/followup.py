@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
@@ -289,33 +288,11 @@ def do_send_follow_up(follow_up_id: int, *, now: datetime, plan: FollowUpPlan) -
 def _send_survey_only(fu: FollowUp, survey: Survey | None, contact, plan: FollowUpPlan) -> None:
     if survey is None:
         return
-    from calmdesk.actions.surveys import draft_context
+    from calmdesk.actions.surveys import draft_context, enqueue_survey
 
-    ctx = draft_context(fu.conversation.customer, fu.conversation)
-    t = plan.templates
     channel, address = contact
-    if channel == OutboxChannel.SMS:
-        body = render(t.survey_sms, ctx) + " " + render(t.unsubscribe_sms, ctx)
-        enqueue(
-            key=f"survey:{survey.pk}",
-            kind=OutboxKind.SURVEY,
-            channel=channel,
-            to=address,
-            body=body,
-            survey=survey,
-        )
-        return
-    body = render(t.survey_email, ctx) + "\n\n--\n" + render(t.unsubscribe_email, ctx)
-    mid = f"<cd.survey.{survey.pk}@{settings.CALMDESK_MESSAGE_ID_DOMAIN}>"
-    enqueue(
-        key=f"survey:{survey.pk}",
-        kind=OutboxKind.SURVEY,
-        channel=channel,
-        to=address,
-        subject=render(t.survey_subject, ctx),
-        body=body,
-        headers=email_headers(mid),
-        survey=survey,
+    enqueue_survey(
+        survey, channel, address, draft_context(fu.conversation.customer, fu.conversation), plan
     )
 
 

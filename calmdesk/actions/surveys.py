@@ -226,31 +226,9 @@ def do_send_survey(
         now=now,
         plan=plan,
     )
-    ctx = draft_context(customer, conversation, agent_name)
-    t = plan.templates
-    if channel == OutboxChannel.SMS:
-        body = render(t.survey_sms, ctx) + " " + render(t.unsubscribe_sms, ctx)
-        enqueue(
-            key=f"survey:{survey.pk}",
-            kind=OutboxKind.SURVEY,
-            channel=channel,
-            to=address,
-            body=body,
-            survey=survey,
-        )
-    else:
-        body = render(t.survey_email, ctx) + "\n\n--\n" + render(t.unsubscribe_email, ctx)
-        mid = f"<cd.survey.{survey.pk}@{settings.CALMDESK_MESSAGE_ID_DOMAIN}>"
-        enqueue(
-            key=f"survey:{survey.pk}",
-            kind=OutboxKind.SURVEY,
-            channel=channel,
-            to=address,
-            subject=render(t.survey_subject, ctx),
-            body=body,
-            headers=email_headers(mid),
-            survey=survey,
-        )
+    enqueue_survey(
+        survey, channel, address, draft_context(customer, conversation, agent_name), plan
+    )
     return survey
 
 
@@ -413,3 +391,31 @@ def do_unsubscribe(pref: ContactPreference, via: str = "link") -> bool:
     ).update(state=OutboxState.CANCELLED, last_error="the customer unsubscribed")
     log_event(EventKind.CUSTOMER_UNSUBSCRIBED, customer=pref.customer, via=via[:40])
     return True
+
+
+def enqueue_survey(survey: Survey, channel: str, address: str, ctx, plan: FollowUpPlan) -> None:
+    """Put the survey invitation (with its unsubscribe line) in the outbox, once per survey."""
+    t = plan.templates
+    if channel == OutboxChannel.SMS:
+        body = render(t.survey_sms, ctx) + " " + render(t.unsubscribe_sms, ctx)
+        enqueue(
+            key=f"survey:{survey.pk}",
+            kind=OutboxKind.SURVEY,
+            channel=channel,
+            to=address,
+            body=body,
+            survey=survey,
+        )
+        return
+    body = render(t.survey_email, ctx) + "\n\n--\n" + render(t.unsubscribe_email, ctx)
+    mid = f"<cd.survey.{survey.pk}@{settings.CALMDESK_MESSAGE_ID_DOMAIN}>"
+    enqueue(
+        key=f"survey:{survey.pk}",
+        kind=OutboxKind.SURVEY,
+        channel=channel,
+        to=address,
+        subject=render(t.survey_subject, ctx),
+        body=body,
+        headers=email_headers(mid),
+        survey=survey,
+    )

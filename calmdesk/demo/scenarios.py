@@ -1,5 +1,7 @@
 """The demo's conversations, written by the project (fictional people and shops).
 
+Long because it is data (one entry per demo conversation), not logic.
+
 Each scenario: team, channel, customer, optional location/subject/rating,
 `ago` (hours since the first message) and `turns`: ("in"|"out"|"note", text)
 in order, a turn every `gap` hours. Mostly ordinary, some difficult, a few
