@@ -9,39 +9,20 @@ give a cause an owner and a fix date.
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+from tests.browser import BROWSER_TESTS, chromium
 
-pytestmark = [
-    pytest.mark.browser,
-    pytest.mark.skipif(
-        not os.path.exists(CHROMIUM),
-        reason="needs Chromium at /usr/bin/chromium (apt-get install chromium)",
-    ),
-]
+pytestmark = BROWSER_TESTS
 
 
 @pytest.fixture
 def page(live_server, transactional_db):
-    sync_api = pytest.importorskip("playwright.sync_api")
-    previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     errors: list[str] = []
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+    with chromium() as browser:
         context = browser.new_context(
             viewport={"width": 1400, "height": 1000}, base_url=live_server.url
         )
@@ -49,11 +30,7 @@ def page(live_server, transactional_db):
         tab.on("pageerror", lambda exc: errors.append(str(exc)))
         tab.errors = errors
         yield tab
-        browser.close()
-    if previous is None:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    else:
-        os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+        context.close()
 
 
 def _data():
