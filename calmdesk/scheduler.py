@@ -6,7 +6,7 @@ import logging
 import threading
 from datetime import datetime, timedelta
 
-from django.db import close_old_connections
+from django.db import close_old_connections, connection
 from django.utils import timezone
 
 log = logging.getLogger(__name__)
@@ -32,7 +32,10 @@ class InProcessScheduler:
             except Exception:
                 log.exception("periodic job %s failed", name)
             finally:
-                close_old_connections()
+                # The thread's connections are recycled between jobs (never
+                # inside a transaction someone else opened, e.g. a test's).
+                if not connection.in_atomic_block:
+                    close_old_connections()
         return ran
 
     def loop(self, tick: timedelta = timedelta(seconds=5)) -> None:

@@ -273,7 +273,7 @@ def do_lift_block(
     """End a pause or block early (a decider), or at its end (the sweep, actor None)."""
     if actor is not None:
         check_can_block(actor, policy or load_policy())
-    block = ContactBlock.objects.select_for_update().get(pk=block.pk)
+    block = ContactBlock.objects.select_for_update(of=("self",)).get(pk=block.pk)
     if block.lifted_at is not None:
         return block
     now = timezone.now()

@@ -52,7 +52,7 @@ def _store(messages: list[Message], assessments) -> None:
 
 def refresh_conversation_difficulty(conversation_id: int) -> None:
     """The conversation's difficulty is its latest assessed inbound message's."""
-    conversation = Conversation.objects.select_for_update().get(pk=conversation_id)
+    conversation = Conversation.objects.select_for_update(of=("self",)).get(pk=conversation_id)
     rows = list(
         Message.objects.filter(
             conversation_id=conversation_id, direction=Direction.IN, assessed_at__isnull=False

@@ -131,7 +131,9 @@ def do_close_commitment(
     if state not in CLOSING:
         raise ValidationError(f"Unknown state {state!r}.")
     row = (
-        Commitment.objects.select_for_update().select_related("conversation").get(pk=commitment.pk)
+        Commitment.objects.select_for_update(of=("self",))
+        .select_related("conversation")
+        .get(pk=commitment.pk)
     )
     if row.state == state:
         return row

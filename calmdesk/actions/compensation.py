@@ -223,7 +223,11 @@ def do_decide_compensation(
 ) -> Compensation:
     """Approve or reject a pending offer; a rejection needs a reason."""
     policy = policy or load_policy()
-    comp = Compensation.objects.select_for_update().select_related("conversation").get(pk=comp.pk)
+    comp = (
+        Compensation.objects.select_for_update(of=("self",))
+        .select_related("conversation")
+        .get(pk=comp.pk)
+    )
     check_can_decide(approver, comp, policy)
     reason = " ".join(reason.split())[:500]
     if not approve and not reason:
@@ -249,7 +253,11 @@ def do_decide_compensation(
 @transaction.atomic
 def do_compensation_outcome(agent: Agent, comp: Compensation, outcome: str) -> Compensation:
     """Record what happened to an offer: offered, accepted, declined or withdrawn."""
-    comp = Compensation.objects.select_for_update().select_related("conversation").get(pk=comp.pk)
+    comp = (
+        Compensation.objects.select_for_update(of=("self",))
+        .select_related("conversation")
+        .get(pk=comp.pk)
+    )
     if outcome not in OUTCOMES:
         raise ValidationError(f"Unknown outcome {outcome!r}.")
     if comp.state in (CompensationState.PENDING, CompensationState.REJECTED):

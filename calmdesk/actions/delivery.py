@@ -44,7 +44,7 @@ def do_deliver_reply(message_id: int) -> str:
 
     with transaction.atomic():
         message = (
-            Message.objects.select_for_update()
+            Message.objects.select_for_update(of=("self",))
             .select_related("conversation__customer", "author")
             .get(pk=message_id)
         )

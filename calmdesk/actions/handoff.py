@@ -145,7 +145,11 @@ def do_request_handoff(
 
 
 def _pending(handoff: Handoff) -> Handoff:
-    row = Handoff.objects.select_for_update().select_related("conversation").get(pk=handoff.pk)
+    row = (
+        Handoff.objects.select_for_update(of=("self",))
+        .select_related("conversation")
+        .get(pk=handoff.pk)
+    )
     if row.state != HandoffState.PENDING:
         raise ValidationError("This hand-over is no longer waiting.")
     return row
@@ -159,7 +163,9 @@ def do_acknowledge_handoff(
     handoff = _pending(handoff)
     if not may_receive(agent, handoff):
         raise PermissionDenied("This hand-over is for someone else.")
-    conversation = Conversation.objects.select_for_update().get(pk=handoff.conversation_id)
+    conversation = Conversation.objects.select_for_update(of=("self",)).get(
+        pk=handoff.conversation_id
+    )
     do_assign(agent, conversation, agent, handoff.to_team)
     now = timezone.now()
     handoff.state, handoff.decided_at, handoff.decided_by = HandoffState.ACCEPTED, now, agent

@@ -120,7 +120,9 @@ def do_link_identity(actor: Agent | None, customer: Customer, kind: str, value: 
     if kind not in IdentityKind.values:
         raise InboundError(f"unknown identity kind {kind!r}")
     normalized = NORMALIZERS[IdentityKind(kind)](value)
-    identity = Identity.objects.select_for_update().filter(kind=kind, value=normalized).first()
+    identity = (
+        Identity.objects.select_for_update(of=("self",)).filter(kind=kind, value=normalized).first()
+    )
     if identity is not None:
         if identity.customer_id == customer.pk:
             return identity

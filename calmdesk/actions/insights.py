@@ -113,7 +113,9 @@ def do_categorize(conversation_ids: list[int] | None = None, *, recategorize: bo
 def _store_decisions(order, texts, times, preds, specs, rows, min_conf) -> int:
     existing = {
         cc.conversation_id: cc
-        for cc in ConversationCause.objects.select_for_update().filter(conversation_id__in=order)
+        for cc in ConversationCause.objects.select_for_update(of=("self",)).filter(
+            conversation_id__in=order
+        )
     }
     new, changed = [], []
     now = timezone.now()
@@ -156,7 +158,11 @@ def do_correct_cause(
     agent: Agent, conversation: Conversation, cause: RootCause
 ) -> ConversationCause:
     """Record an agent's root cause; it is kept and it trains the next model."""
-    cc = ConversationCause.objects.select_for_update().filter(conversation=conversation).first()
+    cc = (
+        ConversationCause.objects.select_for_update(of=("self",))
+        .filter(conversation=conversation)
+        .first()
+    )
     before = {"cause": cc.cause.key, "source": cc.source} if cc else None
     if cc is None:
         occurred = reading.first_inbound_times([conversation.pk]).get(
@@ -256,7 +262,7 @@ def _require_manager(agent: Agent) -> None:
 def do_accept_proposal(agent: Agent, proposal: CauseProposal, *, label: str = "") -> RootCause:
     """Turn a proposal into an active cause; its complaints (still "other") move to it."""
     _require_manager(agent)
-    proposal = CauseProposal.objects.select_for_update().get(pk=proposal.pk)
+    proposal = CauseProposal.objects.select_for_update(of=("self",)).get(pk=proposal.pk)
     if proposal.status != ProposalStatus.OPEN:
         raise ValidationError("This proposal has already been decided.")
     label = (label or proposal.label).strip()[:120]
@@ -299,7 +305,7 @@ def _unique_key(label: str) -> str:
 @transaction.atomic
 def do_dismiss_proposal(agent: Agent, proposal: CauseProposal) -> CauseProposal:
     _require_manager(agent)
-    proposal = CauseProposal.objects.select_for_update().get(pk=proposal.pk)
+    proposal = CauseProposal.objects.select_for_update(of=("self",)).get(pk=proposal.pk)
     if proposal.status != ProposalStatus.OPEN:
         raise ValidationError("This proposal has already been decided.")
     proposal.status, proposal.decided_by, proposal.decided_at = (

@@ -180,7 +180,7 @@ def _thread(inbound: Inbound, customer: Customer) -> Conversation | None:
     key = _thread_key(inbound)
     if key:
         return (
-            Conversation.objects.select_for_update()
+            Conversation.objects.select_for_update(of=("self",))
             .filter(channel=inbound.channel, thread_key=key)
             .order_by("-id")
             .first()

@@ -67,7 +67,7 @@ def record_exposure(
                 )
         except IntegrityError:
             shift = ShiftExposure.objects.get(agent=agent, started_at=now)
-    shift = ShiftExposure.objects.select_for_update().get(pk=shift.pk)
+    shift = ShiftExposure.objects.select_for_update(of=("self",)).get(pk=shift.pk)
     if conversation.pk in shift.conversation_ids:
         return shift
     shift.conversation_ids = [*shift.conversation_ids, conversation.pk]

@@ -56,7 +56,7 @@ def do_evaluate_reviews(review_ids: Iterable[int], now: datetime | None = None) 
     for review_id in ids:
         with transaction.atomic():
             review = (
-                Review.objects.select_for_update()
+                Review.objects.select_for_update(of=("self",))
                 .select_related("conversation__team", "location")
                 .filter(pk=review_id)
                 .first()
@@ -234,7 +234,7 @@ def do_approve_public_reply(
     data, blame, contradiction …) refuse it unless `override` (recorded).
     `at` is for importing history (the demo): recorded then, never sent."""
     review = (
-        Review.objects.select_for_update()
+        Review.objects.select_for_update(of=("self",))
         .select_related("conversation__team", "location", "source")
         .get(pk=review.pk)
     )

@@ -58,7 +58,7 @@ def do_ingest_review(
     unknown location)."""
     with transaction.atomic():
         review = (
-            Review.objects.select_for_update()
+            Review.objects.select_for_update(of=("self",))
             .filter(platform=record.platform, external_id=record.external_id)
             .first()
         )
@@ -177,7 +177,9 @@ def _revise(review: Review, record: ReviewRecord) -> IngestResult:
 def _edit_message(review: Review, number: int, record: ReviewRecord) -> None:
     """The edited text as a new inbound message, so the timeline shows both,
     the edit is assessed, and a resolved case reopens."""
-    conversation = Conversation.objects.select_for_update().get(pk=review.conversation_id)
+    conversation = Conversation.objects.select_for_update(of=("self",)).get(
+        pk=review.conversation_id
+    )
     first = conversation.messages.filter(direction=Direction.IN).order_by("sent_at", "id").first()
     base = first.external_id if first and first.external_id else f"review-{review.pk}"
     now = timezone.now()

@@ -167,7 +167,7 @@ def do_confirm_link(agent: Agent | None, review: Review, customer: Customer) -> 
 @transaction.atomic
 def do_dismiss_link(agent: Agent | None, review: Review, customer: Customer) -> None:
     """Not this customer: the suggestion is not shown again for this review."""
-    review = Review.objects.select_for_update().get(pk=review.pk)
+    review = Review.objects.select_for_update(of=("self",)).get(pk=review.pk)
     dismissed = list(review.dismissed_links or [])
     if customer.pk not in dismissed:
         dismissed.append(customer.pk)

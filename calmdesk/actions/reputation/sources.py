@@ -152,7 +152,7 @@ def do_poll_feed(source: ReviewSource, now: datetime | None = None) -> PollResul
 
 @transaction.atomic
 def _record_poll(source: ReviewSource, fetched, result: PollResult, now: datetime) -> None:
-    source = ReviewSource.objects.select_for_update().get(pk=source.pk)
+    source = ReviewSource.objects.select_for_update(of=("self",)).get(pk=source.pk)
     source.last_polled_at = now
     source.last_status = (f"HTTP {fetched.status}" if fetched.status else "no answer")[:100]
     if fetched.error:
