@@ -136,7 +136,15 @@ def _decoded_lines(handle: Iterable[bytes], encoding: str) -> Iterator[_Line]:
             )
 
 
-def _csv_rows(lines: Iterator[_Line], channel: str, tz: tzinfo, tsv: bool) -> Iterator[RowResult]:
+def csv_records(
+    lines: Iterator[_Line], tsv: bool
+) -> tuple[list[str], Iterator[tuple[int, list[str] | RowError]]]:
+    """A CSV file's header and its records, each with the line it starts on.
+
+    A record that cannot be read (bad quoting, undecodable bytes, more fields
+    than the header names) comes as a RowError; blank lines are skipped.
+    Raises FileFormatError when the file itself is unusable (empty, bad header).
+    """
     bad_lines: dict[int, str] = {}
     seen = 0
 
@@ -162,28 +170,40 @@ def _csv_rows(lines: Iterator[_Line], channel: str, tz: tzinfo, tsv: bool) -> It
         raise FileFormatError(f"line 1: the header cannot be read: {exc}") from None
     if 1 in bad_lines:
         raise FileFormatError(f"line 1: {bad_lines[1]}")
-    columns = _header_columns(header)
-    last = reader.line_num
-    while True:
-        start = last + 1
-        try:
-            values = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            last = reader.line_num
-            yield start, RowError(start, f"the row cannot be read as CSV: {exc}")
-            continue
+
+    def records() -> Iterator[tuple[int, list[str] | RowError]]:
         last = reader.line_num
-        if not any(value.strip() for value in values):
-            continue  # blank line
-        error = next((bad_lines[n] for n in range(start, last + 1) if n in bad_lines), "")
-        if error:
-            yield start, RowError(start, error)
-            continue
-        if len(values) > len(columns):
-            message = f"{len(values)} fields but the header names only {len(columns)}"
-            yield start, RowError(start, message)
+        while True:
+            start = last + 1
+            try:
+                values = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                last = reader.line_num
+                yield start, RowError(start, f"the row cannot be read as CSV: {exc}")
+                continue
+            last = reader.line_num
+            if not any(value.strip() for value in values):
+                continue  # blank line
+            error = next((bad_lines[n] for n in range(start, last + 1) if n in bad_lines), "")
+            if error:
+                yield start, RowError(start, error)
+            elif len(values) > len(header):
+                message = f"{len(values)} fields but the header names only {len(header)}"
+                yield start, RowError(start, message)
+            else:
+                yield start, values
+
+    return header, records()
+
+
+def _csv_rows(lines: Iterator[_Line], channel: str, tz: tzinfo, tsv: bool) -> Iterator[RowResult]:
+    header, records = csv_records(lines, tsv)
+    columns = _header_columns(header)
+    for start, values in records:
+        if isinstance(values, RowError):
+            yield start, values
             continue
         record = {key: value for key, value in zip(columns, values, strict=False) if key}
         yield start, _row(record, channel, tz, start)

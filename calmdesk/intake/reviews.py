@@ -15,7 +15,6 @@ recognised as the same review and recorded as a revision.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 import re
@@ -31,6 +30,7 @@ from calmdesk.intake.files import (
     FileFormatError,
     RowError,
     _decoded_lines,
+    csv_records,
     parse_rating,
     parse_time,
 )
@@ -369,20 +369,8 @@ def _json_rows(path: Path, encoding: str, row) -> Iterator[ReviewRow]:
 
 
 def _csv_rows(lines, fmt: str, tsv: bool, row) -> Iterator[ReviewRow]:
-    bad: dict[int, str] = {}
-    texts = _texts(lines, bad)
-    first = next(texts, None)
-    if first is None or not first.strip():
-        raise FileFormatError("the file is empty: expected a header line naming the columns")
-    delimiter = "\t" if tsv else max(",;\t", key=first.count)
-    csv.field_size_limit(max(csv.field_size_limit(), MAX_BODY_CHARS + 1))
-    reader = csv.reader(_chain(first, texts), delimiter=delimiter, strict=True)
-    try:
-        header = [normalize_key(h) for h in next(reader)]
-    except csv.Error as exc:
-        raise FileFormatError(f"line 1: the header cannot be read: {exc}") from None
-    if 1 in bad:
-        raise FileFormatError(f"line 1: {bad[1]}")
+    raw_header, records = csv_records(lines, tsv)
+    header = [normalize_key(h) for h in raw_header]
     wanted = set(
         FORMATS[fmt].get("body", ())
         + GENERIC["body"]
@@ -394,42 +382,11 @@ def _csv_rows(lines, fmt: str, tsv: bool, row) -> Iterator[ReviewRow]:
             f"line 1: no text or rating column for the {fmt} format; the header has: "
             + ", ".join(repr(h) for h in header)
         )
-    last = reader.line_num
-    while True:
-        start = last + 1
-        try:
-            values = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            last = reader.line_num
-            yield f"line {start}", RowError(start, f"the row cannot be read as CSV: {exc}")
-            continue
-        last = reader.line_num
-        if not any(v.strip() for v in values):
-            continue
-        error = next((bad[n] for n in range(start, last + 1) if n in bad), "")
-        if error:
-            yield f"line {start}", RowError(start, error)
-        elif len(values) > len(header):
-            yield (
-                f"line {start}",
-                RowError(start, f"{len(values)} fields but the header names {len(header)}"),
-            )
+    for start, values in records:
+        if isinstance(values, RowError):
+            yield f"line {start}", values
         else:
             yield row(f"line {start}", start, dict(zip(header, values, strict=False)))
-
-
-def _texts(lines, bad: dict[int, str]) -> Iterator[str]:
-    for number, line in enumerate(lines, start=1):
-        if line.error:
-            bad[number] = line.error
-        yield line.text
-
-
-def _chain(first: str, rest: Iterator[str]) -> Iterator[str]:
-    yield first
-    yield from rest
 
 
 def as_mention(record: ReviewRecord) -> ReviewRecord:
