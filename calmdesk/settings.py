@@ -385,6 +385,11 @@ CALMDESK_FEED_MAX_BYTES = env_int(
     5_000_000,
     "Largest feed body read; a larger feed counts as a failure.",
 )
+CALMDESK_FEED_ALLOW_PRIVATE = env_bool(
+    "CALMDESK_FEED_ALLOW_PRIVATE",
+    False,
+    "Let feed URLs reach private, loopback and link-local addresses (an intranet feed).",
+)
 CALMDESK_FEED_MAX_BACKOFF_MINUTES = env_int(
     "CALMDESK_FEED_MAX_BACKOFF_MINUTES",
     1440,

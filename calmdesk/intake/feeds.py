@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+from calmdesk.intake.netguard import BlockedAddress, http_handlers
 from calmdesk.intake.reviews import ReviewRecord, find_order_ref
 
 MAX_REDIRECTS = 5
@@ -64,12 +65,12 @@ class _Redirects(urllib.request.HTTPRedirectHandler):
         return super().redirect_request(req, fp, code, msg, headers, newurl)
 
 
-def _opener() -> urllib.request.OpenerDirector:
-    # Only HTTP(S): no file://, ftp:// or data: from a feed URL or a redirect.
+def _opener(allow_private: bool = False) -> urllib.request.OpenerDirector:
+    # Only HTTP(S): no file://, ftp:// or data: from a feed URL or a redirect;
+    # and only public addresses unless the caller allows private ones (netguard).
     opener = urllib.request.OpenerDirector()
     for handler in (
-        urllib.request.HTTPHandler(),
-        urllib.request.HTTPSHandler(),
+        *http_handlers(allow_private),
         _Redirects(),
         urllib.request.HTTPErrorProcessor(),
         urllib.request.HTTPDefaultErrorHandler(),
@@ -85,8 +86,13 @@ def fetch_feed(
     last_modified: str = "",
     timeout: float = 15.0,
     max_bytes: int = 5_000_000,
+    allow_private: bool = False,
 ) -> FeedResult:
-    """GET the feed (conditionally) and parse it. Never raises for feed problems."""
+    """GET the feed (conditionally) and parse it. Never raises for feed problems.
+
+    A host that resolves to a private, loopback, link-local or reserved
+    address is refused (see netguard) unless `allow_private` is true.
+    """
     if urlsplit(url).scheme not in ("http", "https"):
         return FeedResult(error=f"not an http(s) URL: {url!r}")
     headers = {
@@ -99,7 +105,7 @@ def fetch_feed(
         headers["If-Modified-Since"] = last_modified
     request = urllib.request.Request(url, headers=headers)  # noqa: S310 (scheme checked above)
     try:
-        with _opener().open(request, timeout=timeout) as response:
+        with _opener(allow_private).open(request, timeout=timeout) as response:
             status = response.status
             body = response.read(max_bytes + 1)
             new_etag = response.headers.get("ETag", "") or ""
@@ -115,6 +121,8 @@ def fetch_feed(
         return FeedResult(error=f"timed out after {timeout:g} s")
     except (urllib.error.URLError, OSError, ValueError, http.client.HTTPException) as exc:
         reason = getattr(exc, "reason", exc)
+        if isinstance(reason, BlockedAddress):
+            return FeedResult(error=f"refused: {reason}")
         return FeedResult(error=f"cannot fetch: {reason}")
     if len(body) > max_bytes:
         return FeedResult(status=status, error=f"the feed is over {max_bytes:,} bytes")

@@ -60,6 +60,10 @@ class Handler(BaseHTTPRequestHandler):
             self._send(b"<rss><channel><item><title>oops</title></chan")
         elif self.path == "/html":
             self._send(b"<html><body>Not a feed</body></html>")
+        elif self.path == "/inside":
+            self.send_response(302)
+            self.send_header("Location", f"http://localhost:{self.server.server_address[1]}/rss")
+            self.end_headers()
         elif self.path == "/to-file":
             self.send_response(302)
             self.send_header("Location", "file:///etc/passwd")
@@ -91,7 +95,7 @@ def server():
 
 
 def test_rss_entries_and_conditional_get(server):
-    result = fetch_feed(f"{server}/rss")
+    result = fetch_feed(f"{server}/rss", allow_private=True)
     assert (
         result.ok
         and result.status == 200
@@ -102,12 +106,14 @@ def test_rss_entries_and_conditional_get(server):
     assert first.id == "m-1" and first.link == "https://blog.example/post/1"
     assert first.text.startswith("Forty minutes") and "<p>" not in first.text
     assert first.published == datetime(2026, 3, 2, 10, 0, tzinfo=UTC)
-    again = fetch_feed(f"{server}/rss", etag=result.etag, last_modified=result.last_modified)
+    again = fetch_feed(
+        f"{server}/rss", etag=result.etag, last_modified=result.last_modified, allow_private=True
+    )
     assert again.not_modified and again.ok and again.entries == []
 
 
 def test_atom(server):
-    result = fetch_feed(f"{server}/atom")
+    result = fetch_feed(f"{server}/atom", allow_private=True)
     assert result.ok and [e.id for e in result.entries] == ["urn:a:1"]
 
 
@@ -124,7 +130,7 @@ def test_atom(server):
     ],
 )
 def test_bad_feeds_are_reported_never_raised(server, path, words):
-    result = fetch_feed(f"{server}{path}", max_bytes=100_000, timeout=5)
+    result = fetch_feed(f"{server}{path}", max_bytes=100_000, timeout=5, allow_private=True)
     assert not result.ok and words in result.error
 
 
@@ -132,9 +138,71 @@ def test_non_http_urls_are_refused():
     assert "http" in fetch_feed("file:///etc/passwd").error
 
 
+@pytest.mark.parametrize(
+    "host",
+    ["127.0.0.1", "localhost", "10.0.0.8", "169.254.169.254", "[::1]", "[::ffff:127.0.0.1]"],
+)
+def test_private_and_internal_addresses_are_refused(server, host):
+    port = server.rsplit(":", 1)[1]
+    Handler.hits.pop("/rss", None)
+    result = fetch_feed(f"http://{host}:{port}/rss", timeout=2)
+    assert not result.ok and result.error.startswith("refused:")
+    assert "private or reserved address" in result.error
+    assert Handler.hits.get("/rss") is None  # nothing reached the server
+
+
+def test_public_and_private_address_classes():
+    from calmdesk.intake import netguard
+
+    assert netguard.is_public("93.184.216.34") and netguard.is_public("2606:4700::1111")
+    for inside in ("127.0.0.1", "10.1.2.3", "192.168.0.1", "100.64.0.1", "0.0.0.0", "fe80::1"):  # noqa: S104
+        assert not netguard.is_public(inside), inside
+    assert not netguard.is_public("::ffff:10.0.0.1") and not netguard.is_public("224.0.0.1")
+
+
+def test_a_redirect_to_an_inside_address_is_refused(server, monkeypatch):
+    # Let the first hop through (the test server can only be local), then
+    # check that the redirect it answers with meets the same guard.
+    from calmdesk.intake import netguard
+
+    real, hops = netguard.is_public, []
+
+    def first_hop_public(address):
+        hops.append(address)
+        return len(hops) == 1 or real(address)
+
+    monkeypatch.setattr(netguard, "is_public", first_hop_public)
+    Handler.hits.pop("/rss", None)
+    result = fetch_feed(f"{server}/inside", timeout=2)
+    assert len(hops) >= 2 and not result.ok and result.error.startswith("refused:")
+    assert Handler.hits.get("/inside") == 1 and Handler.hits.get("/rss") is None
+
+
+@pytest.mark.django_db
+def test_polling_a_private_address_fails_unless_the_setting_allows_it(stores, server, settings):
+    from calmdesk.actions.reputation import do_create_source, do_poll_feed
+
+    source, _ = do_create_source(
+        None,
+        "Intranet feed",
+        "feed",
+        platform="web",
+        location=stores["locations"]["harbour-street"],
+        url=f"{server}/atom",
+        poll_minutes=30,
+    )
+    settings.CALMDESK_FEED_ALLOW_PRIVATE = False
+    refused = do_poll_feed(source)
+    assert refused.status == "failed" and any("refused" in e for e in refused.errors)
+    settings.CALMDESK_FEED_ALLOW_PRIVATE = True
+    assert do_poll_feed(source).status == "ok"
+
+
 @pytest.fixture
-def feed(stores, server):
+def feed(stores, server, settings):
     from calmdesk.actions.reputation import do_create_source
+
+    settings.CALMDESK_FEED_ALLOW_PRIVATE = True  # the test server is on 127.0.0.1
 
     def make(path: str, name: str = "Blog mentions"):
         source, key = do_create_source(

@@ -128,6 +128,7 @@ def do_poll_feed(source: ReviewSource, now: datetime | None = None) -> PollResul
         last_modified=source.last_modified,
         timeout=settings.CALMDESK_FEED_TIMEOUT_SECONDS,
         max_bytes=settings.CALMDESK_FEED_MAX_BYTES,
+        allow_private=settings.CALMDESK_FEED_ALLOW_PRIVATE,
     )
     result = PollResult(source.name, "failed" if fetched.error else "ok")
     if fetched.not_modified:
