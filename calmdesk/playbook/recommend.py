@@ -26,6 +26,7 @@ from calmdesk.playbook.steps import track_steps
 from calmdesk.playbook.views import AgentView, ConversationView, signal_kinds
 
 _LADDER = {"none": 0, "lead": 1, "manager": 2}
+_FOLLOW_UP_TITLES = {"survey": "Schedule a satisfaction survey", "callback": "Schedule a call back"}
 
 
 @dataclass(frozen=True)
@@ -98,7 +99,7 @@ def _from_rules(conversation: ConversationView, policy: Policy) -> list[Recommen
                 out.append(
                     Recommendation(
                         "schedule_follow_up",
-                        "Schedule a follow-up",
+                        _FOLLOW_UP_TITLES.get(p.kind, "Schedule a follow-up"),
                         f"{p.kind.replace('_', ' ')} in {p.after_business_days} business day(s).",
                         5,
                         src,
@@ -120,6 +121,47 @@ def _from_rules(conversation: ConversationView, policy: Policy) -> list[Recommen
                         params,
                     )
                 )
+    return out
+
+
+def _merge_rule_actions(ruled: list[Recommendation], policy: Policy) -> list[Recommendation]:
+    """One suggestion per decision when several matching rules ask for the same thing.
+
+    Approvals for the same subject: the highest role asked for. Compensation:
+    the highest tier asked for (tiers rank in the policy's order). Follow-ups:
+    one per kind, the soonest. Every rule that asked stays named in `source`.
+    """
+    tiers = list(policy.compensation.tiers)
+
+    def key(r: Recommendation) -> tuple:
+        if r.kind == "require_approval":
+            return (r.kind, r.params.get("subject"))
+        if r.kind == "schedule_follow_up":
+            return (r.kind, r.params.get("kind"))
+        if r.kind == "offer_compensation_tier":
+            return (r.kind,)
+        return (r.kind, r.title, r.detail)
+
+    def rank(r: Recommendation) -> tuple:
+        if r.kind == "require_approval":
+            return (_LADDER.get(r.params.get("role", ""), 0),)
+        if r.kind == "offer_compensation_tier":
+            tier = r.params.get("tier")
+            return (tiers.index(tier) if tier in tiers else -1,)
+        if r.kind == "schedule_follow_up":
+            return (-int(r.params.get("after_business_days", 0)),)
+        return (0,)
+
+    groups: dict[tuple, list[Recommendation]] = {}
+    for r in ruled:
+        groups.setdefault(key(r), []).append(r)
+    out = []
+    for same in groups.values():
+        best = max(same, key=rank)  # max keeps the first of equals
+        sources = list(dict.fromkeys(r.source for r in same))
+        out.append(
+            dataclasses.replace(best, source="; ".join(sources)) if len(sources) > 1 else best
+        )
     return out
 
 
@@ -253,7 +295,7 @@ def recommend(
     if ups:  # one escalation, to the highest rung asked for, with every reason
         reasons = "; ".join(r.params.get("reason") or r.source for r in ups)
         recs.append(dataclasses.replace(ups[0], detail=f"{reasons}. Hand over with a brief."))
-    recs += [r for r in ruled if r.kind != "escalate"]
+    recs += _merge_rule_actions([r for r in ruled if r.kind != "escalate"], policy)
     progress = track_steps(conversation, policy, agent, now)
     if progress.current:
         recs.append(

@@ -176,3 +176,36 @@ def test_brief_finds_promises_in_replies_without_a_ledger():
     b = brief(conv, POLICY, now=NOW)
     assert b.promises == ["I will call you tomorrow at 3pm (said Mon 10 Mar)"]
     assert b.compensation == []
+
+
+def test_rules_asking_for_the_same_decision_give_one_suggestion():
+    from .conversations import conv, inbound
+
+    both = conv(
+        "vip_habitual_legal",
+        "email",
+        "Vera Quinn",
+        [
+            inbound(
+                "Third time writing. My lawyer will hear about this, and I will post a review.",
+                level="difficult",
+                signals=["legal_threat", "review_threat", "repeat_contact"],
+            )
+        ],
+        habitual=True,
+        vip=True,
+        contact_count=3,
+    )
+    matched = {m.name for m in evaluate_rules(both, POLICY)}
+    assert {"Upset VIP", "Third contact about the same issue"} <= matched
+    assert "Habitual claimant asks for compensation" in matched  # asks for a lead
+    recs = recommend(both, POLICY, AGENT, now=NOW)
+    approvals = [r for r in recs if r.kind == "require_approval"]
+    assert [r.params["role"] for r in approvals] == ["manager"]  # not lead and manager
+    assert "Legal" in approvals[0].source and "Habitual" in approvals[0].source
+    offers = [r for r in recs if r.kind == "offer_compensation_tier"]
+    assert [r.params["tier"] for r in offers] == ["standard"]  # the higher of goodwill, standard
+    follow_ups = [r for r in recs if r.kind == "schedule_follow_up"]
+    assert sorted(r.params["kind"] for r in follow_ups) == ["check_resolved", "survey"]
+    titles = [r.title for r in recs]
+    assert len(titles) == len(set(titles)), titles
