@@ -462,22 +462,26 @@ def main(argv=None) -> int:
         "SECRET_KEY": "bench-only",
         "CALMDESK_LOG_LEVEL": "WARNING",
     }
-    print(
-        f"Database {args.db}: creating; {args.conversations:,} conversations, "
-        f"~{args.messages_per_conversation:g} messages each",
-        flush=True,
-    )
-    recreate_database(args.db)
+    if not args.reuse:
+        print(
+            f"Database {args.db}: creating; {args.conversations:,} conversations, "
+            f"~{args.messages_per_conversation:g} messages each",
+            flush=True,
+        )
+        recreate_database(args.db)
     server = None
     try:
         setup_django(env)
-        started = time.perf_counter()
-        users = generate(args.conversations, args.messages_per_conversation, args.seed)
-        print(
-            f"Generated in {time.perf_counter() - started:.0f} s "
-            f"({int(users['messages'][0]):,} messages)",
-            flush=True,
-        )
+        if args.reuse:
+            users = existing_users()
+        else:
+            started = time.perf_counter()
+            users = generate(args.conversations, args.messages_per_conversation, args.seed)
+            print(
+                f"Generated in {time.perf_counter() - started:.0f} s "
+                f"({int(users['messages'][0]):,} messages)",
+                flush=True,
+            )
         from django.db import connections
 
         connections.close_all()

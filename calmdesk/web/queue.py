@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from urllib.parse import urlencode
 
+from django.db import connection
 from django.db.models import (
     Count,
     Exists,
@@ -183,10 +184,78 @@ class Facet:
     options: list[Option] = field(default_factory=list)
 
 
-def _counts(agent: Agent, f: Filters, facet: str, column: str) -> dict[str, int]:
-    qs = _apply(visible_conversations(agent), f, agent, skip=facet)
-    grouped = qs.order_by().values(column).annotate(n=Count("id")).values_list(column, "n")
-    return {("none" if key is None else str(key)): n for key, n in grouped}
+# facet name -> the column its counts are grouped by
+FACET_COLUMNS = {
+    "status": "status",
+    "channel": "channel",
+    "level": "level",
+    "team": "team_id",
+    "assignee": "assignee_id",
+    "location": "location_id",
+}
+
+
+def _key(value: object) -> str:
+    return "none" if value is None else str(value)
+
+
+class _Counter:
+    """The counts behind every facet, with as few queries as the filters allow.
+
+    A facet's counts come from the queue narrowed by every *other* filter. For
+    each facet whose own filter is not set, that is the queue narrowed by all
+    filters: one statement counts all of them (and the unanswered ones), as
+    GROUP BYs over one common table expression, so the database reads the
+    matching rows once and returns only the small totals. A facet whose own
+    filter is set needs a query of its own.
+    """
+
+    def __init__(self, agent: Agent, f: Filters) -> None:
+        self.agent, self.f = agent, f
+        self._shared: dict[str, dict[str, int]] | None = None
+
+    def _active(self, facet: str) -> bool:
+        if facet == "status":
+            return self.f.status != ALL
+        if facet == "unanswered":
+            return bool(self.f.unanswered)
+        return bool(getattr(self.f, facet))
+
+    def shared(self) -> dict[str, dict[str, int]]:
+        """facet -> value -> count, for every facet whose filter is not set (and unanswered)."""
+        if self._shared is None:
+            columns = {k: c for k, c in FACET_COLUMNS.items() if not self._active(k)}
+            columns["unanswered"] = "awaiting_reply"
+            qs = _apply(visible_conversations(self.agent), self.f, self.agent).order_by()
+            sql, params = qs.values(*dict.fromkeys(columns.values())).query.sql_with_params()
+            quote = connection.ops.quote_name
+            # Only column names of ours (FACET_COLUMNS) are spliced in, quoted;
+            # the filter values stay parameters (in `params`, and the facet names too).
+            parts = [
+                f"SELECT %s, CAST({quote(c)} AS TEXT), COUNT(*) FROM facet_rows GROUP BY {quote(c)}"  # noqa: S608
+                for c in columns.values()
+            ]
+            statement = f"WITH facet_rows AS ({sql}) " + " UNION ALL ".join(parts)  # noqa: S608
+            self._shared = {facet: {} for facet in columns}
+            with connection.cursor() as cursor:
+                cursor.execute(statement, (*params, *columns))
+                for facet, value, n in cursor.fetchall():
+                    self._shared[facet][_key(value)] = n
+        return self._shared
+
+    def counts(self, facet: str) -> dict[str, int]:
+        if not self._active(facet):
+            return self.shared()[facet]
+        column = FACET_COLUMNS[facet]
+        qs = _apply(visible_conversations(self.agent), self.f, self.agent, skip=facet)
+        grouped = qs.order_by().values(column).annotate(n=Count("*")).values_list(column, "n")
+        return {_key(key): n for key, n in grouped}
+
+    def unanswered(self) -> int:
+        by_flag = self.shared()["unanswered"]
+        if self._active("unanswered"):
+            return sum(by_flag.values())
+        return sum(n for flag, n in by_flag.items() if flag.lower() in ("true", "1", "t"))
 
 
 def facets(agent: Agent, f: Filters) -> tuple[list[Facet], int]:
@@ -204,6 +273,7 @@ def facets(agent: Agent, f: Filters) -> tuple[list[Facet], int]:
         else Agent.objects.select_related("user").filter(teams__in=team_ids).distinct()
     )
     out = []
+    counter = _Counter(agent, f)
 
     def facet(name, label, counts, choices, *, any_value="", keep_empty=True):
         current = getattr(f, name)
@@ -226,20 +296,20 @@ def facets(agent: Agent, f: Filters) -> tuple[list[Facet], int]:
             )
         out.append(Facet(name, label, options))
 
-    status_counts = _counts(agent, f, "status", "status")
+    status_counts = counter.counts("status")
     facet("status", "Status", status_counts, Status.choices, any_value=ALL)
     out[-1].options.append(out[-1].options.pop(0))  # "Any" status last: open is the default
-    facet("channel", "Channel", _counts(agent, f, "channel", "channel"), Channel.choices)
+    facet("channel", "Channel", counter.counts("channel"), Channel.choices)
     level_choices = sorted(Level.choices, key=lambda c: -LEVEL_RANK[c[0]])
-    facet("level", "Level", _counts(agent, f, "level", "level"), level_choices)
-    by_team = _counts(agent, f, "team", "team_id")
+    facet("level", "Level", counter.counts("level"), level_choices)
+    by_team = counter.counts("team")
     facet(
         "team",
         "Team",
         {t.slug: by_team.get(str(t.pk), 0) for t in teams},
         [(t.slug, t.name) for t in teams],
     )
-    by_agent = _counts(agent, f, "assignee", "assignee_id")
+    by_agent = counter.counts("assignee")
     assignee_counts = {"me": by_agent.get(str(agent.pk), 0), "none": by_agent.get("none", 0)}
     assignee_counts.update(
         {str(a.pk): by_agent.get(str(a.pk), 0) for a in agents if a.pk != agent.pk}
@@ -256,13 +326,8 @@ def facets(agent: Agent, f: Filters) -> tuple[list[Facet], int]:
     facet(
         "location",
         "Location",
-        _counts(agent, f, "location", "location_id"),
+        counter.counts("location"),
         [(str(loc.pk), loc.name) for loc in locations],
         keep_empty=False,
     )
-    unanswered = (
-        _apply(visible_conversations(agent), f, agent, skip="unanswered")
-        .filter(awaiting_reply=True)
-        .count()
-    )
-    return out, unanswered
+    return out, counter.unanswered()

@@ -219,3 +219,41 @@ def test_htmx_poll_returns_only_the_results(client, org, queue_of):
     )
     again = client.get(reverse("inbox"), {"unanswered": "1"}, headers={"HX-Request": "true"})
     assert _row_ids(again)[0] == late.pk
+
+
+@pytest.mark.django_db
+def test_facet_counts_equal_one_count_per_facet_for_every_filter_mix(org, queue_of):
+    """The shared GROUP BY gives what a COUNT per facet (the plain way) gives."""
+    import itertools
+
+    from django.db.models import Count
+
+    from calmdesk.access import visible_conversations
+    from calmdesk.actions import do_assign, do_reply
+
+    do_assign(org.lee, queue_of["tense"], org.alex)
+    do_reply(org.alex, queue_of["tense"], "Hi Tess, on it.", deliver=False)
+
+    def plain(agent, f, facet):
+        qs = queue._apply(visible_conversations(agent), f, agent, skip=facet)
+        column = queue.FACET_COLUMNS[facet]
+        grouped = qs.order_by().values(column).annotate(n=Count("id")).values_list(column, "n")
+        return {queue._key(k): n for k, n in grouped}
+
+    mixes = list(
+        itertools.product(
+            ["open", queue.ALL], ["", "chat"], ["", "difficult"], ["", "me", "none"], [False, True]
+        )
+    )
+    for agent in (org.alex, org.lee):
+        for status, channel, level, assignee, unanswered in mixes:
+            f = queue.Filters(status, channel, level, "", assignee, "", unanswered)
+            counter = queue._Counter(agent, f)
+            for facet in queue.FACET_COLUMNS:
+                assert counter.counts(facet) == plain(agent, f, facet), (facet, f)
+            expected = (
+                queue._apply(visible_conversations(agent), f, agent, skip="unanswered")
+                .filter(awaiting_reply=True)
+                .count()
+            )
+            assert counter.unanswered() == expected, f
