@@ -38,6 +38,7 @@ class EventKind(StrEnum):
     SURVEY_CAMPAIGN_SENT = "survey.campaign_sent"
     RECOVERY_OPPORTUNITY = "survey.recovery_opportunity"
     CUSTOMER_UNSUBSCRIBED = "customer.unsubscribed"
+    CUSTOMER_RESUBSCRIBED = "customer.resubscribed"
     CUSTOMER_EVENT = "customer.event_recorded"
     OUTBOX_SENT = "outbox.sent"
     OUTBOX_FAILED = "outbox.failed"

@@ -28,6 +28,10 @@ SUBJECT_TOKEN = re.compile(r"\[#CD-(\d{1,12})\]")
 # Channels where a customer's next message without a thread id joins their
 # open conversation on the same channel.
 CONTINUOUS_CHANNELS = {Channel.SMS, Channel.SOCIAL}
+# The carriers' SMS keywords (CTIA): a text that is only one of these opts the
+# number out of (or back into) surveys, reminders and automatic follow-ups.
+SMS_STOP_WORDS = frozenset({"stop", "stopall", "unsubscribe", "cancel", "end", "quit", "optout"})
+SMS_START_WORDS = frozenset({"start", "unstop"})
 
 
 @dataclass(frozen=True)
@@ -117,7 +121,36 @@ def _store(inbound: Inbound) -> ReceiveResult:
         message=message.pk,
         channel=inbound.channel,
     )
+    if inbound.channel == Channel.SMS:
+        _sms_keyword(inbound.body, customer, conversation)
     return ReceiveResult(message.pk, conversation.pk, customer.pk, True)
+
+
+def _sms_keyword(body: str, customer: Customer, conversation: Conversation) -> None:
+    """STOP / START texts change what automatic messages the customer gets.
+
+    The message itself stays in the conversation like any other; a note says
+    what happened, so the agent knows why surveys stopped.
+    """
+    word = re.sub(r"[^a-z]", "", body.strip().lower()) if len(body) <= 20 else ""
+    if word not in SMS_STOP_WORDS and word not in SMS_START_WORDS:
+        return
+    from calmdesk.actions.followup import add_system_note
+    from calmdesk.actions.surveys import do_resubscribe, do_unsubscribe, preference_for
+
+    pref = preference_for(customer)
+    if word in SMS_STOP_WORDS and do_unsubscribe(pref, via=f"sms {word.upper()}"):
+        add_system_note(
+            conversation,
+            f"The customer texted {word.upper()}: no more surveys, reminders or automatic "
+            "follow-ups on any channel. An agent's own replies are not blocked, but the "
+            "carrier may refuse SMS to this number until the customer texts START.",
+        )
+    elif word in SMS_START_WORDS and do_resubscribe(pref, via=f"sms {word.upper()}"):
+        add_system_note(
+            conversation,
+            f"The customer texted {word.upper()}: surveys and automatic follow-ups may resume.",
+        )
 
 
 def _scoped(inbound: Inbound) -> InboundCustomer:

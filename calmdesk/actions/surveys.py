@@ -393,6 +393,17 @@ def do_unsubscribe(pref: ContactPreference, via: str = "link") -> bool:
     return True
 
 
+@transaction.atomic
+def do_resubscribe(pref: ContactPreference, via: str = "sms START") -> bool:
+    """The customer asked to hear from us again (SMS START): surveys and follow-ups resume."""
+    if not ContactPreference.objects.filter(pk=pref.pk, unsubscribed_at__isnull=False).update(
+        unsubscribed_at=None, unsubscribed_via=""
+    ):
+        return False
+    log_event(EventKind.CUSTOMER_RESUBSCRIBED, customer=pref.customer, via=via[:40])
+    return True
+
+
 def enqueue_survey(survey: Survey, channel: str, address: str, ctx, plan: FollowUpPlan) -> None:
     """Put the survey invitation (with its unsubscribe line) in the outbox, once per survey."""
     t = plan.templates

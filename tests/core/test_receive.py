@@ -233,3 +233,41 @@ def test_assessment_runs_after_commit_and_sets_conversation_difficulty(
     assert c_angry.difficulty > c_calm.difficulty
     assert c_angry.level in ("difficult", "hostile")
     assert c_angry.top_reason
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("stop", ["STOP", " stop ", "Unsubscribe", "STOP."])
+def test_sms_stop_opts_out_of_automatic_messages_and_start_opts_back_in(org, stop):
+    from calmdesk.actions.surveys import unsubscribed
+    from calmdesk.models import Direction, Message
+
+    phone = {"phone": "+14155550188"}
+    first = receive(inbound(channel="sms", customer=phone, body="Where is my order?"), assess=False)
+    assert not unsubscribed(first.customer_id)
+    off = receive(
+        inbound(channel="sms", customer=phone, body=stop, external_id="s-stop"), assess=False
+    )
+    assert off.conversation_id == first.conversation_id and unsubscribed(first.customer_id)
+    notes = Message.objects.filter(conversation_id=first.conversation_id, direction=Direction.NOTE)
+    assert [n.body.split(":")[0] for n in notes] == [
+        f"The customer texted {stop.strip(' .').upper()}"
+    ]
+    # the STOP text itself is kept like any message
+    assert Message.objects.filter(pk=off.message_id, direction=Direction.IN).exists()
+    receive(
+        inbound(channel="sms", customer=phone, body="START", external_id="s-start"), assess=False
+    )
+    assert not unsubscribed(first.customer_id) and notes.all().count() == 2
+
+
+@pytest.mark.django_db
+def test_stop_inside_a_sentence_or_by_email_is_just_a_message(org):
+    from calmdesk.actions.surveys import unsubscribed
+
+    phone = {"phone": "+14155550199"}
+    sms = receive(
+        inbound(channel="sms", customer=phone, body="Please stop charging my card twice"),
+        assess=False,
+    )
+    email = receive(inbound(body="STOP", external_id="e-stop"), assess=False)
+    assert not unsubscribed(sms.customer_id) and not unsubscribed(email.customer_id)
