@@ -21,7 +21,6 @@ import http.client
 import ipaddress
 import socket
 import urllib.request
-from collections.abc import Iterable
 
 
 class BlockedAddress(OSError):
@@ -51,20 +50,13 @@ def _public_addresses(host: str, port: int) -> list[tuple]:
     return infos
 
 
-def _connect(infos: Iterable[tuple], timeout: float | None, source: tuple | None) -> socket.socket:
-    """Connect to the first address that answers (the checked ones, nothing else)."""
+def _connect(infos: list[tuple], timeout, source: tuple | None) -> socket.socket:
+    """socket.create_connection to the first checked address that answers (IP literals only)."""
     last: OSError | None = None
-    for family, kind, proto, _, sockaddr in infos:
-        sock = socket.socket(family, kind, proto)
+    for *_, sockaddr in infos:
         try:
-            if timeout is not None:
-                sock.settimeout(timeout)
-            if source:
-                sock.bind(source)
-            sock.connect(sockaddr)
-            return sock
+            return socket.create_connection(sockaddr[:2], timeout, source)
         except OSError as exc:
-            sock.close()
             last = exc
     raise last or OSError("no address to connect to")
 
@@ -75,7 +67,9 @@ def _guarded(conn_class: type[http.client.HTTPConnection]) -> type:
             super().__init__(*args, **kwargs)
             self._create_connection = self._checked_connection
 
-        def _checked_connection(self, address, timeout=None, source_address=None):
+        def _checked_connection(
+            self, address, timeout=socket._GLOBAL_DEFAULT_TIMEOUT, source_address=None
+        ):
             host, port = address
             return _connect(_public_addresses(host, port), timeout, source_address)
 
