@@ -22,8 +22,8 @@ from calmdesk.web.format import first_line, waiting
 def inbox(request):
     agent = request.agent
     filters = queue.Filters.from_query(request.GET)
-    conversations, total = queue.rows(agent, filters)
-    facets, unanswered = queue.facets(agent, filters)
+    facets, unanswered, total = queue.facets(agent, filters)
+    conversations, total = queue.rows(agent, filters, total)
     now = timezone.now()
     for c in conversations:
         c.waiting = waiting(c, now)

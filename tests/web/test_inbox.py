@@ -257,3 +257,5 @@ def test_facet_counts_equal_one_count_per_facet_for_every_filter_mix(org, queue_
                 .count()
             )
             assert counter.unanswered() == expected, f
+            total = queue._apply(visible_conversations(agent), f, agent).count()
+            assert counter.total() == total, f
