@@ -185,6 +185,7 @@ def generate(n: int, messages_per: float, seed: int) -> dict[str, list[str]]:
                     top_reason=REASONS[level],
                     awaiting_reply=awaiting,
                     last_inbound_at=last_in,
+                    started_at=first_at,  # the first message (k = 0) is inbound
                     last_outbound_at=None if awaiting else last_in + timedelta(minutes=20),
                     first_response_at=None
                     if awaiting and count == 1

@@ -171,6 +171,7 @@ def build(n: int, weeks: int = 26) -> None:
                     peak_difficulty=peak,
                     level="difficult" if peak >= 50 else "calm",
                     last_inbound_at=at,
+                    started_at=at,  # its one inbound message's time, as receive sets it
                     status=rng.choice(("open", "resolved", "resolved")),
                 )
             )

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from calmdesk.actions.events import EventKind, log_event
@@ -99,6 +100,7 @@ def _store(inbound: Inbound) -> ReceiveResult:
             thread_key=_thread_key(inbound),
             rating=inbound.rating,
             last_inbound_at=sent_at,
+            started_at=sent_at,
         )
         log_event(EventKind.CONVERSATION_CREATED, conversation=conversation)
     message = Message.objects.create(
@@ -113,6 +115,7 @@ def _store(inbound: Inbound) -> ReceiveResult:
         sent_at=sent_at,
     )
     if not created_conversation:
+        note_inbound_time(conversation, sent_at)
         _touch(conversation, inbound, sent_at)
     log_event(
         EventKind.MESSAGE_RECEIVED,
@@ -163,6 +166,21 @@ def _scoped(inbound: Inbound) -> InboundCustomer:
         return c
     scope = inbound.location or (urlsplit(inbound.url).hostname or "") or "review"
     return replace(c, review_name=f"{scope}:{c.review_name}")
+
+
+def note_inbound_time(conversation: Conversation, sent_at) -> None:
+    """Keep `started_at` the earliest inbound message's time.
+
+    Only a message older than the stored time changes it (imported history
+    can arrive out of order). The guarded UPDATE keeps the earliest even
+    when two deliveries race; a later message costs no query.
+    """
+    if conversation.started_at is not None and sent_at >= conversation.started_at:
+        return
+    Conversation.objects.filter(pk=conversation.pk).filter(
+        Q(started_at__isnull=True) | Q(started_at__gt=sent_at)
+    ).update(started_at=sent_at)
+    conversation.started_at = sent_at
 
 
 def _touch(conversation: Conversation, inbound: Inbound, sent_at) -> None:

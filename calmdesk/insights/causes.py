@@ -73,15 +73,11 @@ def complaint_texts(conversation_ids: Iterable[int]) -> dict[int, str]:
 
 
 def first_inbound_times(conversation_ids: Iterable[int]) -> dict[int, datetime]:
-    out: dict[int, datetime] = {}
-    rows = (
-        Message.objects.filter(conversation_id__in=list(conversation_ids), direction=Direction.IN)
-        .order_by("conversation_id", "sent_at")
-        .values_list("conversation_id", "sent_at")
-    )
-    for cid, at in rows.iterator(chunk_size=2000):
-        out.setdefault(cid, at)
-    return out
+    """When the customer first wrote, per conversation that has an inbound message."""
+    rows = Conversation.objects.filter(
+        pk__in=list(conversation_ids), started_at__isnull=False
+    ).values_list("pk", "started_at")
+    return dict(rows)
 
 
 def active_specs() -> tuple[list[CauseSpec], dict[str, RootCause]]:

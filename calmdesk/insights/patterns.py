@@ -13,9 +13,9 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 
-from calmdesk.insights.base import Window, is_difficult, started_expr
+from calmdesk.insights.base import Window, is_difficult, started_between, started_expr
 from calmdesk.insights.stats import spikes
 from calmdesk.models import Channel, Conversation, Location, RootCause, Team
 
@@ -45,9 +45,7 @@ class Fact:
 def load_facts(visible: QuerySet[Conversation], since: datetime, until: datetime) -> list[Fact]:
     """One row per conversation the customer started between `since` and `until`."""
     rows = (
-        visible.filter(
-            Q(last_inbound_at__gte=since) | Q(last_inbound_at__isnull=True, created_at__gte=since)
-        )
+        visible.filter(started_between(since, until))
         .annotate(started=started_expr())
         .order_by()
         .values_list(
@@ -67,20 +65,19 @@ def load_facts(visible: QuerySet[Conversation], since: datetime, until: datetime
     for cid, started, channel, team, loc, cust, peak, rating, cause, status in rows.iterator(
         chunk_size=5000
     ):
-        if since <= started <= until:
-            out.append(
-                Fact(
-                    cid,
-                    started,
-                    channel,
-                    team,
-                    loc,
-                    cust,
-                    is_difficult(peak, channel, rating),
-                    cause,
-                    status,
-                )
+        out.append(
+            Fact(
+                cid,
+                started,
+                channel,
+                team,
+                loc,
+                cust,
+                is_difficult(peak, channel, rating),
+                cause,
+                status,
             )
+        )
     out.sort(key=lambda f: (f.started, f.id))
     return out
 

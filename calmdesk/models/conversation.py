@@ -20,7 +20,10 @@ class Conversation(models.Model):
     difficulty and level follow from the messages' assessments (the current
     difficulty is the latest inbound message's; peak_difficulty the highest).
     `thread_key` is the channel's own thread id (chat thread, review id) used
-    to attach later messages.
+    to attach later messages. `started_at` is when the customer first wrote
+    (the earliest inbound message's sent_at, kept by `receive`; null until
+    there is one): the time insights files the conversation under, stored so
+    that no insights query aggregates over the messages.
     """
 
     channel = models.CharField(max_length=16, choices=Channel.choices)
@@ -59,6 +62,7 @@ class Conversation(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     last_inbound_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True, db_index=True)
     last_outbound_at = models.DateTimeField(null=True, blank=True)
     first_response_at = models.DateTimeField(null=True, blank=True)
     resolved_at = models.DateTimeField(null=True, blank=True)

@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from calmdesk.actions.events import EventKind, log_event
-from calmdesk.actions.intake import receive
+from calmdesk.actions.intake import note_inbound_time, receive
 from calmdesk.intake.reviews import ReviewRecord, find_order_ref
 from calmdesk.models import (
     Channel,
@@ -192,6 +192,7 @@ def _edit_message(review: Review, number: int, record: ReviewRecord) -> None:
         external_id=f"{base}#v{number}"[:300],
         sent_at=now,
     )
+    note_inbound_time(conversation, now)
     fields = ["awaiting_reply", "last_inbound_at", "rating", "updated_at"]
     conversation.awaiting_reply = True
     conversation.last_inbound_at = now
