@@ -13,7 +13,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from calmdesk.conf import env, env_bool, env_int, env_list
+from calmdesk.conf import ConfigError, env, env_bool, env_int, env_list
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -254,6 +254,36 @@ CALMDESK_SCHEDULER = env_bool(
 CALMDESK_MAILBOX_POLL_SECONDS = env_int(
     "CALMDESK_MAILBOX_POLL_SECONDS", 60, "How often IMAP mailboxes are polled."
 )
+
+
+# The cache holds the public pages' rate limits (calmdesk/web/followup/public.py):
+# with several server processes it must be shared, or each keeps its own count.
+def _caches(url: str, broker: str = "") -> dict:
+    """Redis when `url` (or, with no url, the Celery broker) is redis://; else process memory."""
+    if not url and broker.startswith(("redis://", "rediss://")):
+        url = broker
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        backend = {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": url,
+            "KEY_PREFIX": "calmdesk",
+        }
+    elif url in ("", "local"):
+        backend = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+    else:
+        raise ConfigError(
+            f"CALMDESK_CACHE_URL={url!r}: use redis://…, rediss://…, unix://… or local"
+        )
+    return {"default": backend}
+
+
+CALMDESK_CACHE_URL = env(
+    "CALMDESK_CACHE_URL",
+    "",
+    "Shared cache for rate limits (redis://127.0.0.1:6379/1); local: each process's memory. "
+    "Empty: the Celery broker when it is Redis, else local.",
+)
+CACHES = _caches(CALMDESK_CACHE_URL, CELERY_BROKER_URL)
 
 # Analysis and playbook (read by the pure-Python packages from the environment).
 CALMDESK_ANALYSIS_BACKEND = env(

@@ -145,6 +145,21 @@ def test_rate_limited_per_ip(client, org, settings, django_capture_on_commit_cal
     assert codes[:5] == [200] * 5 and codes[5:] == [429, 429]
 
 
+def test_an_unreachable_cache_lets_the_customer_answer(
+    client, org, monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    """Redis down: the survey still opens (the limit is skipped, and logged)."""
+    from django.core.cache import cache
+
+    def down(*args, **kwargs):
+        raise ConnectionError("cache unreachable")
+
+    monkeypatch.setattr(cache, "add", down)
+    _, survey = _sent_survey(org, django_capture_on_commit_callbacks)
+    assert client.get(_path(survey_url(survey))).status_code == 200
+    assert "rate limit not checked" in caplog.text
+
+
 def test_one_reminder_at_most(org, django_capture_on_commit_callbacks):
     from calmdesk.actions.surveys import send_reminders
 

@@ -3,7 +3,8 @@
 No login, no JavaScript, one small page that works on a phone. Each token is
 single-purpose and looked up by its hash; unknown, tampered and guessed tokens
 all get the same 404. Requests are rate-limited per IP address and per token
-(Django's cache; use a shared cache when several processes serve the site).
+(Django's cache: Redis when CALMDESK_CACHE_URL or a Redis CELERY_BROKER_URL is
+set, so several server processes share one count; else each process's memory).
 Answers and unsubscribes are POSTs (link scanners only GET); the token in the
 URL is the secret, so these forms need no CSRF cookie.
 """
@@ -11,6 +12,7 @@ URL is the secret, so these forms need no CSRF cookie.
 from __future__ import annotations
 
 import hashlib
+import logging
 
 from django.conf import settings
 from django.core.cache import cache
@@ -24,6 +26,7 @@ from django.views.decorators.http import require_http_methods
 from calmdesk.actions.surveys import do_answer_survey, do_unsubscribe, find_preference, find_survey
 from calmdesk.models import SurveyKind
 
+log = logging.getLogger(__name__)
 WINDOW = 600  # seconds
 PER_TOKEN = 20
 
@@ -39,12 +42,19 @@ def _hit(key: str) -> int:
 
 
 def _limited(request: HttpRequest, token: str) -> bool:
+    """Over the limit? When the cache cannot be reached (Redis down), the
+    request is let through and the outage logged: a customer answering a
+    survey should not get an error page because the counter is away."""
     ip = request.META.get("REMOTE_ADDR", "")
     tok = hashlib.sha256(token.encode()).hexdigest()[:24]
-    return (
-        _hit(f"cd-public-ip:{ip}") > settings.CALMDESK_SURVEY_RATE_LIMIT
-        or _hit(f"cd-public-token:{tok}") > PER_TOKEN
-    )
+    try:
+        return (
+            _hit(f"cd-public-ip:{ip}") > settings.CALMDESK_SURVEY_RATE_LIMIT
+            or _hit(f"cd-public-token:{tok}") > PER_TOKEN
+        )
+    except Exception:  # noqa: BLE001 - any cache backend's connection error
+        log.warning("rate limit not checked: the cache is unreachable", exc_info=True)
+        return False
 
 
 def _page(request, template: str, context: dict, status: int = 200) -> HttpResponse:
