@@ -457,11 +457,7 @@ CALMDESK_DISCOVERY_MIN_CLUSTER = env_int(
 CALMDESK_INSIGHTS_WEEKS = env_int(
     "CALMDESK_INSIGHTS_WEEKS", 12, "Weeks shown on the insights pages."
 )
-CALMDESK_REPEAT_CONTACT_DAYS = env_int(
-    "CALMDESK_REPEAT_CONTACT_DAYS",
-    7,
-    "A conversation within this many days of the customer's last one is a repeat contact.",
-)
+# CALMDESK_REPEAT_CONTACT_DAYS (insights' repeat-contact rate too): defined with the escalation settings below.
 CALMDESK_CHURN_WINDOW_DAYS = env_int(
     "CALMDESK_CHURN_WINDOW_DAYS",
     60,
@@ -485,7 +481,9 @@ CALMDESK_ESCALATION_SWEEP_SECONDS = env_int(
 CALMDESK_REPEAT_CONTACT_DAYS = env_int(
     "CALMDESK_REPEAT_CONTACT_DAYS",
     14,
-    "A customer's earlier conversations with the same team within this many days count as contacts about the same issue.",
+    "A customer's earlier conversations with the same team within this many days count as "
+    "contacts about the same issue; insights counts a conversation this close to the "
+    "customer's previous one as a repeat contact.",
 )
 CALMDESK_HABITUAL_WINDOW_DAYS = env_int(
     "CALMDESK_HABITUAL_WINDOW_DAYS",

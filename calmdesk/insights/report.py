@@ -72,7 +72,7 @@ def overview(
     now = now or timezone.now()
     weeks = weeks or int(setting("CALMDESK_INSIGHTS_WEEKS", 12))
     window = Window.last(weeks, now)
-    repeat_days = int(setting("CALMDESK_REPEAT_CONTACT_DAYS", 7))
+    repeat_days = int(setting("CALMDESK_REPEAT_CONTACT_DAYS", 14))
     churn_days = int(setting("CALMDESK_CHURN_WINDOW_DAYS", 60))
     cohort_start = now - timedelta(days=churn_days + customers.COHORT_DAYS)
     since = min(window.start - timedelta(days=repeat_days), cohort_start)

@@ -44,7 +44,7 @@ def conversations_behind(request):
     elif figure == "repeat":
         from calmdesk.insights.customers import repeat_contacts
 
-        days = int(setting("CALMDESK_REPEAT_CONTACT_DAYS", 7))
+        days = int(setting("CALMDESK_REPEAT_CONTACT_DAYS", 14))
         facts = patterns.load_facts(visible, window.start - timedelta(days=days), now)
         every, hard = repeat_contacts(facts, window.start, days)
         hard_only = request.GET.get("difficult") == "1"
