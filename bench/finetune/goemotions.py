@@ -11,23 +11,15 @@ import argparse
 import json
 import os
 import random
-import sys
 import time
 from pathlib import Path
 
-os.environ["HF_HUB_OFFLINE"] = "1"
-os.environ["TRANSFORMERS_OFFLINE"] = "1"
 import numpy as np
 import torch
+from common import MODEL_DIR, SHARED, Clf, length_batches, optimizer, step
 from sklearn.metrics import f1_score
-from transformers import AutoModel, AutoTokenizer
+from transformers import AutoTokenizer
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-from calmdesk.analysis.backends.embedder import gt_model_dir  # noqa: E402
-
-MODEL_DIR = str(gt_model_dir())
-SHARED = Path(os.environ.get("CALMDESK_DATA", ROOT.parent / "shared" / "data"))
 GE = SHARED / "goemotions"
 WANT = ["anger", "annoyance", "disappointment", "nervousness", "gratitude"]
 
@@ -45,20 +37,6 @@ def read(split, names):
         X.append(p[0])
         Y.append(y)
     return X, np.stack(Y)
-
-
-class Clf(torch.nn.Module):
-    def __init__(s, layers, n):
-        super().__init__()
-        s.bert = AutoModel.from_pretrained(MODEL_DIR)
-        s.bert.encoder.layer = s.bert.encoder.layer[:layers]
-        s.drop = torch.nn.Dropout(0.1)
-        s.head = torch.nn.Linear(384, n)
-
-    def forward(s, ids, mask):
-        h = s.bert(input_ids=ids, attention_mask=mask).last_hidden_state
-        m = mask.unsqueeze(-1).to(h.dtype)
-        return s.head(s.drop((h * m).sum(1) / m.sum(1).clamp(min=1e-9)))
 
 
 def probs(model, tok, X, L, bs=128):
@@ -111,30 +89,14 @@ def main():
     )
     spe = (len(tr) + a.bs - 1) // a.bs
     total = spe * a.epochs
-    warm = int(0.06 * total)
-    opt = torch.optim.AdamW(
-        [p for p in model.parameters() if p.requires_grad], lr=a.lr, weight_decay=0.01
-    )
-    sch = torch.optim.lr_scheduler.LambdaLR(
-        opt,
-        lambda s: (
-            (s + 1) / max(1, warm) if s < warm else max(0.0, (total - s) / max(1, total - warm))
-        ),
-    )
+    opt, sch = optimizer(model, a.lr, total)
     lossf = torch.nn.BCEWithLogitsLoss()
     print(f"train {len(tr)} heldout {nho} dev {len(Xv)} steps {total}", flush=True)
     t0 = time.time()
-    step = 0
+    n = 0
     for ep in range(a.epochs):
         model.train()
-        p = np.random.permutation(len(tr))
-        chunks = [p[i : i + a.bs * 50] for i in range(0, len(p), a.bs * 50)]
-        batches = []
-        for c in chunks:
-            c = c[np.argsort(lens[c], kind="stable")]
-            batches += [c[i : i + a.bs] for i in range(0, len(c), a.bs)]
-        random.shuffle(batches)
-        for b in batches:
+        for b in length_batches(np.random.permutation(len(tr)), lens, a.bs):
             idx = tr[b]
             enc = tok(
                 [X[j] for j in idx],
@@ -144,15 +106,11 @@ def main():
                 return_tensors="pt",
             )
             loss = lossf(model(enc["input_ids"], enc["attention_mask"]), torch.tensor(Y[idx]))
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sch.step()
-            opt.zero_grad()
-            step += 1
-            if step % 200 == 0:
+            step(model, opt, sch, loss)
+            n += 1
+            if n % 200 == 0:
                 print(
-                    f"ep{ep} step {step}/{total} loss {loss.item():.4f} {time.time() - t0:.0f}s",
+                    f"ep{ep} step {n}/{total} loss {loss.item():.4f} {time.time() - t0:.0f}s",
                     flush=True,
                 )
         ph = probs(model, tok, [X[i] for i in ho], a.max_len)

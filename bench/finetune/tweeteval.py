@@ -12,24 +12,16 @@ import argparse
 import json
 import os
 import random
-import sys
 import time
 from pathlib import Path
 
-os.environ["HF_HUB_OFFLINE"] = "1"
-os.environ["TRANSFORMERS_OFFLINE"] = "1"
 import numpy as np
 import torch
+from common import MODEL_DIR, SHARED, Clf, length_batches, optimizer, step
 from sklearn.metrics import f1_score
 from sklearn.model_selection import train_test_split
-from transformers import AutoModel, AutoTokenizer
+from transformers import AutoTokenizer
 
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT))
-from calmdesk.analysis.backends.embedder import gt_model_dir  # noqa: E402
-
-MODEL_DIR = str(gt_model_dir())
-SHARED = Path(os.environ.get("CALMDESK_DATA", ROOT.parent / "shared" / "data"))
 DATA = SHARED / "tweeteval"
 
 
@@ -40,22 +32,6 @@ def read(task, split):
         labels = [int(line) for line in f if line.strip()]
     assert len(texts) == len(labels), (len(texts), len(labels))
     return texts, np.array(labels)
-
-
-class Clf(torch.nn.Module):
-    def __init__(self, layers, n_out, dropout=0.1):
-        super().__init__()
-        self.bert = AutoModel.from_pretrained(MODEL_DIR)
-        self.bert.encoder.layer = self.bert.encoder.layer[:layers]
-        self.bert.config.num_hidden_layers = layers
-        self.drop = torch.nn.Dropout(dropout)
-        self.head = torch.nn.Linear(self.bert.config.hidden_size, n_out)
-
-    def forward(self, input_ids, attention_mask):
-        h = self.bert(input_ids=input_ids, attention_mask=attention_mask).last_hidden_state
-        m = attention_mask.unsqueeze(-1).to(h.dtype)
-        pooled = (h * m).sum(1) / m.sum(1).clamp(min=1e-9)
-        return self.head(self.drop(pooled))
 
 
 def predict_probs(model, tok, texts, max_len, bs=64):
@@ -140,16 +116,7 @@ def main():
     )
     steps_per_epoch = (len(Xtr) + a.bs - 1) // a.bs
     total = steps_per_epoch * a.epochs
-    opt = torch.optim.AdamW(
-        [p for p in model.parameters() if p.requires_grad], lr=a.lr, weight_decay=0.01
-    )
-    warm = int(0.06 * total)
-    sched = torch.optim.lr_scheduler.LambdaLR(
-        opt,
-        lambda s: (
-            (s + 1) / max(1, warm) if s < warm else max(0.0, (total - s) / max(1, total - warm))
-        ),
-    )
+    opt, sched = optimizer(model, a.lr, total)
     lossf = torch.nn.CrossEntropyLoss()
     print(
         f"task={a.task} layers={a.layers} train={len(Xtr)} heldout={len(Xho)} val={len(Xv)} "
@@ -157,19 +124,14 @@ def main():
         flush=True,
     )
     t0 = time.time()
-    step = 0
+    n = 0
     history = []
     best = None
     for ep in range(a.epochs):
         model.train()
         perm = np.random.permutation(len(Xtr))
         if a.bucket:  # sort by length within chunks of 50 batches, then shuffle the batches
-            chunks = [perm[i : i + a.bs * 50] for i in range(0, len(perm), a.bs * 50)]
-            batches = []
-            for c in chunks:
-                c = c[np.argsort(tr_len[c], kind="stable")]
-                batches += [c[i : i + a.bs] for i in range(0, len(c), a.bs)]
-            random.shuffle(batches)
+            batches = length_batches(perm, tr_len, a.bs)
         else:
             batches = [perm[i : i + a.bs] for i in range(0, len(perm), a.bs)]
         for idx in batches:
@@ -182,20 +144,16 @@ def main():
             )
             logits = model(enc["input_ids"], enc["attention_mask"])
             loss = lossf(logits, torch.tensor(ytr[idx]))
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
-            opt.step()
-            sched.step()
-            opt.zero_grad()
-            step += 1
-            if step % 50 == 0:
+            step(model, opt, sched, loss)
+            n += 1
+            if n % 50 == 0:
                 print(
-                    f"ep{ep} step {step}/{total} loss {loss.item():.4f} {time.time() - t0:.1f}s",
+                    f"ep{ep} step {n}/{total} loss {loss.item():.4f} {time.time() - t0:.1f}s",
                     flush=True,
                 )
-            if a.max_steps and step >= a.max_steps:
+            if a.max_steps and n >= a.max_steps:
                 print(
-                    f"speed probe: {step} steps in {time.time() - t0:.1f}s -> {(time.time() - t0) / step:.3f}s/step"
+                    f"speed probe: {n} steps in {time.time() - t0:.1f}s -> {(time.time() - t0) / n:.3f}s/step"
                 )
                 return
         train_time = time.time() - t0
