@@ -39,6 +39,12 @@ def main() -> int:
 
     E._CACHE[(E.DEFAULT_EMBEDDER, None)] = E.get_embedder(E.DEFAULT_EMBEDDER, threads=args.threads)
     backend = L.load_backend(args.model)
+    if backend.encoder_meta is not None:  # the fine-tuned encoder, with --threads threads
+        from calmdesk.analysis.backends.encoder import EncoderRunner
+
+        backend._encoder = EncoderRunner(
+            backend._encoder_bytes, int(backend.encoder_meta["max_tokens"]), threads=args.threads
+        )
     root = Path(args.data)
     sent = D.read_tweeteval(root / "tweeteval/sentiment", "sentiment", "val")
     texts = sent.texts[: args.n]
@@ -49,6 +55,10 @@ def main() -> int:
         w0, c0 = time.perf_counter(), time.process_time()
         backend.featurizer.embed(texts)
         emb_w, emb_c = time.perf_counter() - w0, time.process_time() - c0
+    if backend.encoder is not None:
+        w0, c0 = time.perf_counter(), time.process_time()
+        backend.encoder.probs(texts)
+        enc_w, enc_c = time.perf_counter() - w0, time.process_time() - c0
     w0, c0 = time.perf_counter(), time.process_time()
     backend.score_many(texts)
     wall, cpu = time.perf_counter() - w0, time.process_time() - c0
@@ -64,6 +74,12 @@ def main() -> int:
         print(f"  embedding alone: {n / emb_w:.0f} msg/s wall, {n / emb_c:.0f} msg per CPU-second")
     else:
         print("  no head uses the embedding block: the embedding model is not run")
+    if backend.encoder is not None:
+        layers = backend.encoder_meta["layers"]
+        print(
+            f"  fine-tuned encoder ({layers} layers) alone: {n / enc_w:.0f} msg/s wall, "
+            f"{n / enc_c:.0f} msg per CPU-second"
+        )
     print(f"  load average now: {os.getloadavg()[0]:.1f}")
     if args.skip_scores:
         return 0

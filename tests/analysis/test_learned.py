@@ -242,8 +242,28 @@ def _rewrite_meta(src: Path, dst: Path, **changes) -> Path:
 def test_model_file_version_mismatch_is_a_clear_error(tmp_path):
     bad = _rewrite_meta(learned.DEFAULT_MODEL, tmp_path / "future.npz", format_version=99)
     with pytest.raises(
-        learned.ModelFormatError, match=r"format version 99.*reads version 1.*calmdesk train"
+        learned.ModelFormatError, match=r"format version 99.*reads version 1 or 2.*calmdesk train"
     ):
+        learned.load_backend(bad)
+
+
+def test_a_version_1_file_without_an_encoder_still_loads(tmp_path, shipped):
+    meta, heads = learned.read_model(learned.DEFAULT_MODEL)
+    meta.pop("encoder", None)
+    heads.pop("encoder", None)
+    old = learned.write_model(tmp_path / "v1.npz", {**meta, "format_version": 1}, heads)
+    backend = learned.load_backend(old)
+    assert backend.encoder is None
+    (angry,) = backend.score_many([ANGRY])
+    assert angry.emotions["anger"] > 0.5
+
+
+def test_an_encoder_named_in_the_metadata_must_be_in_the_file(tmp_path):
+    meta, heads = learned.read_model(learned.DEFAULT_MODEL)
+    heads.pop("encoder", None)
+    meta["encoder"] = {"layers": 3}
+    bad = learned.write_model(tmp_path / "noenc.npz", meta, heads)
+    with pytest.raises(learned.ModelFormatError, match="encoder but its graph is missing"):
         learned.load_backend(bad)
 
 

@@ -65,6 +65,20 @@ def onnx_model_file() -> Path:
     return path
 
 
+def ort_session(model: str | bytes, threads: int | None = None):
+    """An onnxruntime CPU session for a model file path or its bytes."""
+    try:
+        import onnxruntime as ort
+    except ImportError as exc:
+        raise _missing("onnxruntime", exc) from exc
+    opts = ort.SessionOptions()
+    if threads:
+        opts.intra_op_num_threads = threads
+    opts.inter_op_num_threads = 1
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    return ort.InferenceSession(model, sess_options=opts, providers=["CPUExecutionProvider"])
+
+
 def _pool(hidden: np.ndarray, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """Mean pooling (L2-normalised) and max pooling over the real tokens."""
     m = mask[:, :, None].astype(np.float32)
@@ -93,21 +107,14 @@ class OnnxEmbedder(Embedder):
 
     def __init__(self, threads: int | None = None) -> None:
         try:
-            import onnxruntime as ort
+            import onnxruntime  # noqa: F401  (the message names both)
             from tokenizers import Tokenizer
         except ImportError as exc:
             raise _missing("onnxruntime and tokenizers", exc) from exc
         self._tok = Tokenizer.from_file(str(gt_model_dir() / "tokenizer.json"))
         self._tok.no_padding()
         self._tok.enable_truncation(max_length=MAX_TOKENS)
-        opts = ort.SessionOptions()
-        if threads:
-            opts.intra_op_num_threads = threads
-        opts.inter_op_num_threads = 1
-        opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-        self._sess = ort.InferenceSession(
-            str(onnx_model_file()), sess_options=opts, providers=["CPUExecutionProvider"]
-        )
+        self._sess = ort_session(str(onnx_model_file()), threads)
         self._lock = threading.Lock()
 
     def encode(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:

