@@ -66,11 +66,17 @@ def onnx_model_file() -> Path:
 
 
 def ort_session(model: str | bytes, threads: int | None = None):
-    """An onnxruntime CPU session for a model file path or its bytes."""
+    """An onnxruntime CPU session for a model file path or its bytes.
+
+    Threads: as given, else the CPUs this process may run on (onnxruntime's own
+    default counts the machine's cores, so a process pinned to one core would
+    run two threads fighting over it)."""
     try:
         import onnxruntime as ort
     except ImportError as exc:
         raise _missing("onnxruntime", exc) from exc
+    if not threads and hasattr(os, "sched_getaffinity"):
+        threads = len(os.sched_getaffinity(0))
     opts = ort.SessionOptions()
     if threads:
         opts.intra_op_num_threads = threads
