@@ -196,6 +196,7 @@ def run(args: argparse.Namespace) -> int:
         meta["heads"][data.task] = head_meta
         arrays[data.task] = head_arrays
         report[data.task] = scores
+        _retire_encoder_outputs(meta, arrays, data.task, head_meta["labels"])
         if not args.json:
             print(f"{data.task}: trained on {data.description}")
             print(f"  tuned on a held-out 15% of train: {_fmt_tuning(head_meta['tuning'])}")
@@ -203,9 +204,8 @@ def run(args: argparse.Namespace) -> int:
                 label = head_meta["validation"] if name == "validation" else name
                 print(f"  {label}: " + ", ".join(f"{k} {v:.2f}" for k, v in vals.items()))
 
-    meta["format_version"] = (
-        learned.FORMAT_VERSION
-    )  # a version 1 base is written as the current one
+    # a version 1 base is written as the current version
+    meta["format_version"] = learned.FORMAT_VERSION
     learned.write_model(out, meta, arrays)
     learned.clear_cache()
     if args.json:
@@ -217,6 +217,27 @@ def run(args: argparse.Namespace) -> int:
         print(f"use it with: CALMDESK_MODEL_PATH={out} (backend 'learned')")
     sys.stdout.flush()
     return 0
+
+
+def _retire_encoder_outputs(meta: dict, arrays: dict, task: str, labels: list) -> None:
+    """A head retrained on new data decides its outputs from now on: the fine-tuned
+    encoder's thresholds and blends for them were chosen with the old head."""
+    enc = meta.get("encoder")
+    if not enc:
+        return
+    gone = [lab for lab in labels if lab in enc.get("thresholds", {})]
+    for lab in gone:
+        enc["thresholds"].pop(lab)
+        enc.get("blend", {}).pop(lab, None)
+    if gone:
+        print(
+            f"note: the fine-tuned encoder no longer scores {', '.join(gone)}: the new {task} head "
+            "does (run with --fine-tune to fine-tune on this data too)",
+            file=sys.stderr,
+        )
+    if not enc.get("thresholds"):
+        del meta["encoder"]
+        arrays.pop("encoder", None)
 
 
 def _fine_tune(args: argparse.Namespace, loaded: list, meta: dict, arrays: dict) -> dict:

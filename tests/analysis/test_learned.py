@@ -174,7 +174,8 @@ def test_training_one_task_keeps_the_other_heads(tmp_path, shipped, capsys):
     out = tmp_path / "merged.npz"
     code = main(["train", "--task", "emotion", "--data", str(data), "--out", str(out), "--json"])
     assert code == 0
-    printed = json.loads(capsys.readouterr().out)
+    captured = capsys.readouterr()
+    printed = json.loads(captured.out)
     assert "emotion" in printed["scores"]
     merged = learned.load_backend(out)
     assert set(merged.heads) == {"sentiment", "emotion", "abuse"}
@@ -183,6 +184,12 @@ def test_training_one_task_keeps_the_other_heads(tmp_path, shipped, capsys):
     (b,) = shipped.score_many([GRATEFUL])
     assert a.sentiment == pytest.approx(b.sentiment, abs=1e-4)
     assert a.abuse == pytest.approx(b.abuse, abs=1e-4)
+    # the new emotion head, not the shipped encoder, now scores the emotions
+    assert shipped.encoder_meta is not None
+    assert "note: the fine-tuned encoder no longer scores anger" in captured.err
+    thresholds = merged.encoder_meta["thresholds"]
+    assert not set(EMOTIONS) & set(thresholds) and "abuse" in thresholds
+    assert not set(EMOTIONS) & set(merged.encoder_meta["blend"])
 
 
 @pytest.mark.parametrize(
