@@ -9,11 +9,12 @@ TweetEval-emotion tweet (anger or not) says nothing about gratitude.
 
 The word-embedding table stays frozen: it is the package's, so the saved model
 holds only the layers, the position/type embeddings and the outputs, exported
-to ONNX (weights stored as float16) that the learned backend runs with onnxruntime over the
-package's table (backends/encoder.py).
+to ONNX (weights stored as float16) that the learned backend runs with
+onnxruntime over the package's table (backends/encoder.py).
 
 Choices are made on a held-out part of the TRAINING data (10 %, seed fixed):
-the epoch, and each output's decision threshold. Validation data are only
+the epoch, each output's decision threshold, and where a lexical head will sit
+beside the encoder, the blend of the two. Validation data are only
 scored and reported. Anger's threshold maximises the mean F1 over the data
 sources that label anger (each source counts once, whatever its size).
 
