@@ -316,13 +316,11 @@ def fine_tune(
     tr, ho = split_holdout(rows)
     repeat = np.array([s.anger_only_repeat if x in ANGER_ONLY_SOURCES else 1 for x in rows.sources])
     tr_epoch = np.concatenate([tr] + [tr[repeat[tr] > r] for r in range(1, int(repeat.max()))])
-    from calmdesk.analysis.backends.encoder import tokenizer
+    from calmdesk.analysis.backends.encoder import encode_ids, tokenizer
 
     tok = tokenizer()
-    lens = np.zeros(len(rows.texts), np.int64)
-    for i in range(0, len(rows.texts), 2048):
-        encs = tok.encode_batch(rows.texts[i : i + 2048])
-        lens[i : i + 2048] = [min(len(e.ids), s.max_tokens) for e in encs]
+    encs = tok.encode_batch(rows.texts)  # once: every epoch's batches reuse them
+    lens = np.array([min(len(e.ids), s.max_tokens) for e in encs], np.int64)
     targets = torch.tensor(rows.targets, dtype=torch.float32)
     masks = torch.tensor(rows.masks, dtype=torch.float32)
 
@@ -350,7 +348,7 @@ def fine_tune(
     for epoch in range(1, s.epochs + 1):
         model.train()
         for b in _length_batches(tr_epoch, lens, s.batch_size, rng):
-            ids, mask = _encode(tok, [rows.texts[i] for i in b], s.max_tokens)
+            ids, mask = encode_ids([encs[i] for i in b], s.max_tokens)
             logits = model(torch.from_numpy(ids), torch.from_numpy(mask))
             bce = torch.nn.functional.binary_cross_entropy_with_logits(
                 logits, targets[b], reduction="none"
