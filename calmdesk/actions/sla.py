@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import Q
 from django.utils import timezone
 
 from calmdesk.actions.events import EventKind, log_event
@@ -56,8 +56,11 @@ def team_calendar(team: Team, policy: Policy | None = None) -> TeamCalendar:
 
 
 def opened_at(conversation: Conversation, now: datetime) -> datetime:
-    """When the customer first wrote (imported history keeps its own times)."""
-    first = getattr(conversation, "first_inbound_at", None)  # annotated by the sweep
+    """When the customer first wrote (imported history keeps its own times).
+
+    `started_at` is stored by intake (the earliest inbound message's time); a
+    conversation without it (none inbound yet) is asked of its messages."""
+    first = conversation.started_at
     if first is None:
         first = (
             Message.objects.filter(conversation=conversation, direction=Direction.IN)
@@ -188,18 +191,12 @@ def do_sweep_sla(now: datetime | None = None, policy: Policy | None = None) -> S
     result = SweepResult()
     stale = Q(status__in=ACTIVE) | ~Q(sla_state=SlaState.OK) | Q(sla_due_at__isnull=False)
     ids = list(Conversation.objects.filter(stale).order_by("id").values_list("id", flat=True))
-    first = (
-        Message.objects.filter(conversation=OuterRef("pk"), direction=Direction.IN)
-        .order_by("sent_at")
-        .values("sent_at")[:1]
-    )
     for start in range(0, len(ids), SWEEP_BATCH):
         chunk = ids[start : start + SWEEP_BATCH]
         with transaction.atomic():
             for c in (
                 Conversation.objects.select_for_update(of=("self",))
                 .select_related("team", "customer", "assignee__user")
-                .annotate(first_inbound_at=Subquery(first))
                 .filter(pk__in=chunk)
                 .order_by("id")
             ):
