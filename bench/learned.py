@@ -38,13 +38,7 @@ def main() -> int:
     from calmdesk.analysis.training import f1, macro_f1, macro_recall
 
     E._CACHE[(E.DEFAULT_EMBEDDER, None)] = E.get_embedder(E.DEFAULT_EMBEDDER, threads=args.threads)
-    backend = L.load_backend(args.model)
-    if backend.encoder_meta is not None:  # the fine-tuned encoder, with --threads threads
-        from calmdesk.analysis.backends.encoder import EncoderRunner
-
-        backend._encoder = EncoderRunner(
-            backend._encoder_bytes, int(backend.encoder_meta["max_tokens"]), threads=args.threads
-        )
+    backend = L.load_backend(args.model, threads=args.threads)
     root = Path(args.data)
     sent = D.read_tweeteval(root / "tweeteval/sentiment", "sentiment", "val")
     texts = sent.texts[: args.n]

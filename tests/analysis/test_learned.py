@@ -52,6 +52,14 @@ def test_shipped_model_satisfies_the_backend_contract(shipped):
     assert shipped.score_many([]) == []
 
 
+def test_the_encoders_threads_can_be_chosen(shipped):
+    one = learned.load_backend(learned.DEFAULT_MODEL, threads=1)
+    assert one is not shipped and learned.load_backend(learned.DEFAULT_MODEL, threads=1) is one
+    assert one.encoder._sess.get_session_options().intra_op_num_threads == 1
+    a, b = one.score_many([ANGRY])[0].emotions, shipped.score_many([ANGRY])[0].emotions
+    assert a == pytest.approx(b, abs=1e-5)
+
+
 def test_shipped_model_orders_obvious_texts(shipped):
     angry, grateful, abusive, neutral = shipped.score_many([ANGRY, GRATEFUL, ABUSIVE, NEUTRAL])
     for s in (angry, grateful, abusive, neutral):

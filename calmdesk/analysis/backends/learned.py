@@ -274,8 +274,9 @@ class LearnedBackend:
 
     name = "learned"
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, threads: int | None = None) -> None:
         self.path = Path(path)
+        self.threads = threads  # the encoder's onnxruntime threads (None: the process's CPUs)
         self.meta, arrays = read_model(self.path)
         self.featurizer = Featurizer(self.meta)
         self.heads = {h: Head(h, self.meta["heads"][h], arrays[h]) for h in self.meta["heads"]}
@@ -295,7 +296,9 @@ class LearnedBackend:
             with self._lock:
                 if self._encoder is None:
                     self._encoder = EncoderRunner(
-                        self._encoder_bytes, max_tokens=int(self.encoder_meta["max_tokens"])
+                        self._encoder_bytes,
+                        max_tokens=int(self.encoder_meta["max_tokens"]),
+                        threads=self.threads,
                     )
         return self._encoder
 
@@ -396,9 +399,10 @@ def default_model_path() -> Path:
     return Path(env).expanduser() if env else DEFAULT_MODEL
 
 
-def load_backend(path: str | Path | None = None) -> LearnedBackend:
+def load_backend(path: str | Path | None = None, *, threads: int | None = None) -> LearnedBackend:
     """The learned backend for a model file (default: $CALMDESK_MODEL_PATH, else the
-    shipped model), loaded once per path.
+    shipped model), loaded once per path (and `threads`: the fine-tuned encoder's
+    onnxruntime threads, default one per CPU the process may use).
 
     Raises ImportError ("install calmdesk[ml]") without the ml extra,
     FileNotFoundError when the model file is missing, ModelFormatError (a
@@ -408,13 +412,13 @@ def load_backend(path: str | Path | None = None) -> LearnedBackend:
     resolved = Path(path).expanduser() if path is not None else default_model_path()
     resolved = resolved.resolve()
     try:
-        key = (resolved, resolved.stat().st_mtime_ns)  # a rewritten file is loaded again
+        key = (resolved, resolved.stat().st_mtime_ns, threads)  # a rewritten file: again
     except OSError:
-        key = (resolved, 0)
+        key = (resolved, 0, threads)
     with _BACKENDS_LOCK:
         backend = _BACKENDS.get(key)
         if backend is None:
-            backend = LearnedBackend(resolved)
+            backend = LearnedBackend(resolved, threads)
             _BACKENDS[key] = backend
         return backend
 
