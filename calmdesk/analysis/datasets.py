@@ -126,6 +126,12 @@ class TaskData:
     extra_val: dict[str, Split] = field(default_factory=dict)
     # Names of the parts of train, in order, for per-source validation reports.
     sources: list[tuple[str, int]] = field(default_factory=list)
+    # The data's own labels that are not Calmdesk scores, per training row, as
+    # "source:label" (GoEmotions' joy, TweetEval's sadness...), and each source's
+    # full list of them: extra outputs a fine-tuned encoder may learn from
+    # (training only; see finetune.py). None where the data has no such labels.
+    aux: list[frozenset[str]] | None = None
+    aux_names: dict[str, list[str]] = field(default_factory=dict)
 
 
 # ---------------------------------------------------------------- label mapping
@@ -340,6 +346,35 @@ def goemotions_raw(folder: Path, split: str) -> tuple[list[str], list[set[str]]]
     return texts, labels
 
 
+def tweeteval_raw_names(folder: Path, split: str) -> list[str]:
+    """TweetEval label names (through mapping.txt), one per row, as the data gives them."""
+    mapping = {}
+    for line in _read_lines(folder / "mapping.txt"):
+        if "\t" in line:
+            k, v = line.split("\t", 1)
+            mapping[k.strip()] = v.strip()
+    labels = _read_lines(folder / f"{split}_labels.txt")
+    while labels and not labels[-1].strip():
+        labels.pop()
+    return [mapping.get(x.strip(), x.strip()) for x in labels]
+
+
+def _emotion_aux(ge_folder: Path, te_folder: Path, n_ge: int, n_te: int):
+    """(aux per row, aux names per source) for the shared emotion mix: GoEmotions'
+    labels and TweetEval emotion's that are not Calmdesk emotions."""
+    ours = set(EMOTION_ALIASES)
+    ge_names = [n.strip() for n in _read_lines(ge_folder / "labels.txt") if n.strip()]
+    ge_aux = [f"goemotions:{n}" for n in ge_names if n not in ours]
+    _, ge_labels = goemotions_raw(ge_folder, "train")
+    te_labels = tweeteval_raw_names(te_folder, "train")
+    if len(ge_labels) != n_ge or len(te_labels) != n_te:
+        return None, {}
+    te_aux = sorted({f"tweeteval/emotion:{n}" for n in te_labels if n not in ours})
+    rows = [frozenset(f"goemotions:{n}" for n in labs if n not in ours) for labs in ge_labels]
+    rows += [frozenset() if n in ours else frozenset({f"tweeteval/emotion:{n}"}) for n in te_labels]
+    return rows, {"goemotions": ge_aux, "tweeteval/emotion": te_aux}
+
+
 def read_review_sentences(folder: Path) -> Split:
     out = Split()
     for path in sorted(folder.glob("*_labelled.txt")):
@@ -448,6 +483,7 @@ def load_task(task: str, path: str | Path, fmt: str = "auto") -> TaskData:
     tw_val = read_tweeteval(te / "emotion", task, "val")
     train = Split(list(ge.texts), list(ge.labels))
     train.extend(tw)
+    aux, aux_names = _emotion_aux(path / "goemotions", te / "emotion", len(ge), len(tw))
     return TaskData(
         task,
         train,
@@ -455,4 +491,6 @@ def load_task(task: str, path: str | Path, fmt: str = "auto") -> TaskData:
         f"GoEmotions train ({len(ge)}) + TweetEval emotion train ({len(tw)}, anger vs rest)",
         extra_val={"tweeteval/emotion": tw_val},
         sources=[("goemotions", len(ge)), ("tweeteval/emotion", len(tw))],
+        aux=aux,
+        aux_names=aux_names,
     )

@@ -7,6 +7,12 @@ gratitude (emotion data) and abuse (abuse data). All outputs are trained at
 once (multi-task): a row only teaches the outputs its data labels, so a
 TweetEval-emotion tweet (anger or not) says nothing about gratitude.
 
+Where the data has labels of its own beyond Calmdesk's scores (GoEmotions' other
+23 emotions, TweetEval emotion's joy, optimism and sadness), the encoder also
+can learn them as extra outputs while training (Settings.aux_outputs, off by
+default), masked the same way. They are dropped at export; the model runs with
+Calmdesk's six outputs only.
+
 The word-embedding table stays frozen: it is the package's, so the saved model
 holds only the layers, the position/type embeddings and the outputs, exported
 to ONNX (weights stored as float16) that the learned backend runs with
@@ -40,6 +46,7 @@ from calmdesk.analysis.types import EMOTIONS
 
 OUTPUTS = (*EMOTIONS, "abuse")
 ANGER = OUTPUTS.index("anger")
+ABUSE = OUTPUTS.index("abuse")
 FINE_TUNE_TASKS = ("emotion", "abuse")
 # A data source that labels only anger (anger against the rest).
 ANGER_ONLY_SOURCES = ("tweeteval/emotion",)
@@ -66,6 +73,9 @@ class Settings:
     max_train: int | None = None  # a random N of the rows (quick runs, tests)
     max_steps: int | None = None  # stop early (tests)
     work_dir: str | None = None
+    # Learn the data's other labels (TaskData.aux) as extra outputs while training
+    # (off by default: on the shared data it lost on held-out rows, docs/learned-model.md).
+    aux_outputs: bool = False
     blend_weights: tuple[float, ...] = (1.0, 0.75, 0.5, 0.25, 0.0)
 
 
@@ -91,27 +101,46 @@ def _source_names(data: TaskData) -> list[str]:
     return names
 
 
-def build_rows(datas: Sequence[TaskData]) -> Rows:
-    """One row per training text, with the outputs it teaches (mask) and their targets."""
+def aux_outputs(datas: Sequence[TaskData]) -> list[str]:
+    """The extra training-only outputs the data offers ("source:label"), in order."""
+    names: list[str] = []
+    for data in datas:
+        if data.aux is not None:
+            for src in sorted(data.aux_names):
+                names += [n for n in data.aux_names[src] if n not in names]
+    return names
+
+
+def build_rows(datas: Sequence[TaskData], aux: Sequence[str] = ()) -> Rows:
+    """One row per training text, with the outputs it teaches (mask) and their targets.
+
+    `aux`: extra outputs after OUTPUTS (aux_outputs()); a row teaches those of its
+    own source (a GoEmotions row all GoEmotions labels, a TweetEval one its three)."""
     rows = Rows()
-    k = len(OUTPUTS)
+    k = len(OUTPUTS) + len(aux)
+    col = {name: len(OUTPUTS) + j for j, name in enumerate(aux)}
     for data in datas:
         if data.task not in FINE_TUNE_TASKS:
             raise ValueError(
                 f"fine-tuning covers {', '.join(FINE_TUNE_TASKS)}; {data.task} uses its lexical head"
             )
-        for text, label, src in zip(
-            data.train.texts, data.train.labels, _source_names(data), strict=True
+        extra = data.aux if aux and data.aux is not None else [frozenset()] * len(data.train)
+        for text, label, src, more in zip(
+            data.train.texts, data.train.labels, _source_names(data), extra, strict=True
         ):
             t = [0.0] * k
             m = [0.0] * k
             if data.task == "abuse":
-                t[-1], m[-1] = float(label), 1.0
+                t[ABUSE], m[ABUSE] = float(label), 1.0
             elif src in ANGER_ONLY_SOURCES:
                 t[ANGER], m[ANGER] = float("anger" in label), 1.0
             else:
                 for i, emo in enumerate(EMOTIONS):
                     t[i], m[i] = float(emo in label), 1.0
+            if aux and data.aux is not None:
+                for name in data.aux_names.get(src, ()):
+                    if name in col:
+                        t[col[name]], m[col[name]] = float(name in more), 1.0
             rows.texts.append(text)
             rows.targets.append(t)
             rows.masks.append(m)
@@ -165,7 +194,7 @@ def _torch():
     return torch
 
 
-def make_model(layers: int):
+def make_model(layers: int, n_aux: int = 0):
     torch = _torch()
     from transformers import AutoModel
 
@@ -181,7 +210,7 @@ def make_model(layers: int):
             bert.embeddings.word_embeddings.weight.requires_grad_(False)
             self.bert = bert
             self.drop = torch.nn.Dropout(0.1)
-            self.head = torch.nn.Linear(bert.config.hidden_size, len(OUTPUTS))
+            self.head = torch.nn.Linear(bert.config.hidden_size, len(OUTPUTS) + n_aux)
 
         def pooled(self, word_embeds, mask):
             h = self.bert(inputs_embeds=word_embeds, attention_mask=mask).last_hidden_state
@@ -199,8 +228,9 @@ def make_model(layers: int):
             super().__init__()
             self.enc = enc
 
-        def forward(self, word_embeds, mask):
-            return torch.sigmoid(self.enc.head(self.enc.pooled(word_embeds, mask)))
+        def forward(self, word_embeds, mask):  # Calmdesk's outputs only, not the aux ones
+            logits = self.enc.head(self.enc.pooled(word_embeds, mask))
+            return torch.sigmoid(logits[:, : len(OUTPUTS)])
 
     return Encoder(), Exported
 
@@ -238,7 +268,7 @@ def predict(model, tok, texts: Sequence[str], max_tokens: int, bs: int = 64):
             b = order[i : i + bs]
             ids, mask = _encode(tok, [texts[j] for j in b], max_tokens)
             logits = model(torch.from_numpy(ids), torch.from_numpy(mask))
-            out[b] = torch.sigmoid(logits).numpy()
+            out[b] = torch.sigmoid(logits[:, : len(OUTPUTS)]).numpy()
     return out
 
 
@@ -310,7 +340,8 @@ def fine_tune(
     torch.manual_seed(SEED)
     rng = np.random.default_rng(SEED)
 
-    rows = build_rows(datas)
+    aux = aux_outputs(datas) if s.aux_outputs else []
+    rows = build_rows(datas, aux)
     if s.max_train and len(rows.texts) > s.max_train:
         rows = rows.take(sorted(rng.choice(len(rows.texts), s.max_train, replace=False).tolist()))
     tr, ho = split_holdout(rows)
@@ -324,7 +355,7 @@ def fine_tune(
     targets = torch.tensor(rows.targets, dtype=torch.float32)
     masks = torch.tensor(rows.masks, dtype=torch.float32)
 
-    model, exported_cls = make_model(s.layers)
+    model, exported_cls = make_model(s.layers, len(aux))
     params = [p for p in model.parameters() if p.requires_grad]
     steps_per_epoch = (len(tr_epoch) + s.batch_size - 1) // s.batch_size
     total = steps_per_epoch * s.epochs
@@ -339,7 +370,7 @@ def fine_tune(
     work.mkdir(parents=True, exist_ok=True)
     log(
         f"fine-tune: {s.layers} layers, {len(tr):,} training rows ({len(tr_epoch):,} per epoch), "
-        f"{len(ho):,} held out, {s.epochs} epoch(s) of {steps_per_epoch:,} steps, {s.threads} thread(s); work dir {work}"
+        f"{len(ho):,} held out, {len(aux)} extra training-only outputs, {s.epochs} epoch(s) of {steps_per_epoch:,} steps, {s.threads} thread(s); work dir {work}"
     )
     hold_texts = [rows.texts[i] for i in ho]
     best: tuple[float, int, dict, dict] | None = None
@@ -406,6 +437,7 @@ def fine_tune(
         "layers": s.layers,
         "max_tokens": s.max_tokens,
         "outputs": list(OUTPUTS),
+        "aux_outputs": list(aux),
         "thresholds": thresholds,
         "blend": weights,
         "heldout_scores": scores,

@@ -91,6 +91,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--lr", type=float, default=8e-5, help="--fine-tune: peak learning rate (default 8e-5)"
     )
     p.add_argument(
+        "--aux-outputs",
+        action="store_true",
+        help="--fine-tune: also learn the data's other labels (GoEmotions' other emotions, "
+        "TweetEval's joy/optimism/sadness) as extra training-only outputs",
+    )
+    p.add_argument(
         "--anger-only-repeat",
         type=int,
         default=2,
@@ -258,6 +264,7 @@ def _fine_tune(args: argparse.Namespace, loaded: list, meta: dict, arrays: dict)
         max_train=args.max_train,
         lr=args.lr,
         anger_only_repeat=args.anger_only_repeat,
+        aux_outputs=args.aux_outputs,
     )
     try:
         lexical = [

@@ -161,6 +161,62 @@ def test_rows_teach_only_the_outputs_their_data_labels():
         finetune.build_rows([TaskData("sentiment", Split(["x"], ["neutral"]), None, "t")])
 
 
+def _shared_emotion_folder(root):
+    """The shared-data layout for the emotion task, small: GoEmotions + TweetEval emotion."""
+    ge = root / "goemotions"
+    ge.mkdir(parents=True)
+    (ge / "labels.txt").write_text("anger\njoy\ngratitude\nneutral\n", encoding="utf-8")
+    ge_rows = ["so angry\t0\tid1", "what fun\t1\tid2", "thanks a lot\t2,1\tid3", "ok\t3\tid4"]
+    for split in ("train", "dev"):
+        (ge / f"{split}.tsv").write_text("\n".join(ge_rows) + "\n", encoding="utf-8")
+    te = root / "tweeteval" / "emotion"
+    te.mkdir(parents=True)
+    (te / "mapping.txt").write_text("0\tanger\n1\tjoy\n2\toptimism\n3\tsadness\n")
+    for split in ("train", "val"):
+        (te / f"{split}_text.txt").write_text("furious\nyay\nso sad\n", encoding="utf-8")
+        (te / f"{split}_labels.txt").write_text("0\n1\n3\n", encoding="utf-8")
+    return root
+
+
+def test_the_datas_other_labels_are_extra_outputs_of_their_own_rows(tmp_path):
+    from calmdesk.analysis.datasets import load_task
+
+    data = load_task("emotion", _shared_emotion_folder(tmp_path))
+    assert data.aux_names == {
+        "goemotions": ["goemotions:joy", "goemotions:neutral"],
+        "tweeteval/emotion": ["tweeteval/emotion:joy", "tweeteval/emotion:sadness"],
+    }
+    aux = finetune.aux_outputs([data])
+    assert aux == [*data.aux_names["goemotions"], *data.aux_names["tweeteval/emotion"]]
+    rows = finetune.build_rows([data], aux)
+    six = len(finetune.OUTPUTS)
+    # "thanks a lot" (gratitude, joy): Calmdesk's five emotions and GoEmotions' two others
+    assert rows.masks[2] == [1, 1, 1, 1, 1, 0] + [1, 1, 0, 0]
+    assert rows.targets[2][six:] == [1, 0, 0, 0]
+    assert rows.targets[2][finetune.OUTPUTS.index("gratitude")] == 1
+    # "so sad" (TweetEval sadness): anger (no) and TweetEval's own labels, nothing of GoEmotions'
+    assert rows.masks[6] == [1, 0, 0, 0, 0, 0] + [0, 0, 1, 1]
+    assert rows.targets[6] == [0] * six + [0, 0, 0, 1]
+    # without aux the rows are as before
+    assert finetune.build_rows([data]).masks[2] == [1, 1, 1, 1, 1, 0]
+    # an abuse row teaches abuse, not an extra output
+    abuse = TaskData("abuse", Split(["idiot", "hello"], [1, 0]), None, "test")
+    rows = finetune.build_rows([data, abuse], aux)
+    assert rows.masks[-2] == [0, 0, 0, 0, 0, 1] + [0] * len(aux)
+    assert rows.targets[-2] == [0, 0, 0, 0, 0, 1] + [0] * len(aux)
+
+    result = finetune.fine_tune(
+        [data],
+        finetune.Settings(
+            layers=1, epochs=1, max_steps=2, work_dir=str(tmp_path / "w"), aux_outputs=True
+        ),
+        log=lambda msg: None,
+    )
+    assert result.meta["aux_outputs"] == aux
+    # the exported model has Calmdesk's outputs only
+    assert EncoderRunner(result.onnx, 128).probs(["so angry", "yay"]).shape == (2, six)
+
+
 def test_a_blend_is_chosen_only_where_it_does_better():
     rows = finetune.Rows(
         texts=["a"] * 8,
