@@ -8,8 +8,8 @@ once (multi-task): a row only teaches the outputs its data labels, so a
 TweetEval-emotion tweet (anger or not) says nothing about gratitude.
 
 Where the data has labels of its own beyond Calmdesk's scores (GoEmotions' other
-23 emotions, TweetEval emotion's joy, optimism and sadness), the encoder also
-can learn them as extra outputs while training (Settings.aux_outputs, off by
+23 emotions, TweetEval emotion's joy, optimism and sadness), the encoder can also
+learn them as extra outputs while training (Settings.aux_outputs, off by
 default), masked the same way. They are dropped at export; the model runs with
 Calmdesk's six outputs only.
 
