@@ -288,21 +288,12 @@ def read_tweeteval(folder: Path, task: str, split: str) -> Split:
             f"{folder}: no {split}_text.txt/{split}_labels.txt (not a TweetEval folder?)"
         )
     texts = _read_lines(text_file)
-    labels = _read_lines(label_file)
-    while texts and not texts[-1].strip() and len(texts) > len(labels):
+    names = tweeteval_raw_names(folder, split)
+    while texts and not texts[-1].strip() and len(texts) > len(names):
         texts.pop()
-    while labels and not labels[-1].strip():
-        labels.pop()
-    if len(texts) != len(labels):
-        raise DataError(f"{folder}: {len(texts)} texts but {len(labels)} labels in {split}")
-    mapping = {}
-    if (folder / "mapping.txt").is_file():
-        for line in _read_lines(folder / "mapping.txt"):
-            if "\t" in line:
-                k, v = line.split("\t", 1)
-                mapping[k.strip()] = v.strip()
-    where = [f"{label_file}:{i + 1}" for i in range(len(labels))]
-    names = [mapping.get(x.strip(), x.strip()) for x in labels]
+    if len(texts) != len(names):
+        raise DataError(f"{folder}: {len(texts)} texts but {len(names)} labels in {split}")
+    where = [f"{label_file}:{i + 1}" for i in range(len(names))]
     if task == "emotion":
         # TweetEval emotion: anger / joy / optimism / sadness. Only anger is ours.
         converted: list = [frozenset({"anger"}) if n == "anger" else frozenset() for n in names]
@@ -347,12 +338,13 @@ def goemotions_raw(folder: Path, split: str) -> tuple[list[str], list[set[str]]]
 
 
 def tweeteval_raw_names(folder: Path, split: str) -> list[str]:
-    """TweetEval label names (through mapping.txt), one per row, as the data gives them."""
+    """TweetEval label names (through mapping.txt where there is one), one per row."""
     mapping = {}
-    for line in _read_lines(folder / "mapping.txt"):
-        if "\t" in line:
-            k, v = line.split("\t", 1)
-            mapping[k.strip()] = v.strip()
+    if (folder / "mapping.txt").is_file():
+        for line in _read_lines(folder / "mapping.txt"):
+            if "\t" in line:
+                k, v = line.split("\t", 1)
+                mapping[k.strip()] = v.strip()
     labels = _read_lines(folder / f"{split}_labels.txt")
     while labels and not labels[-1].strip():
         labels.pop()

@@ -124,7 +124,8 @@ def build_rows(datas: Sequence[TaskData], aux: Sequence[str] = ()) -> Rows:
             raise ValueError(
                 f"fine-tuning covers {', '.join(FINE_TUNE_TASKS)}; {data.task} uses its lexical head"
             )
-        extra = data.aux if aux and data.aux is not None else [frozenset()] * len(data.train)
+        use_aux = bool(aux) and data.aux is not None
+        extra = data.aux if use_aux else [frozenset()] * len(data.train)
         for text, label, src, more in zip(
             data.train.texts, data.train.labels, _source_names(data), extra, strict=True
         ):
@@ -137,7 +138,7 @@ def build_rows(datas: Sequence[TaskData], aux: Sequence[str] = ()) -> Rows:
             else:
                 for i, emo in enumerate(EMOTIONS):
                     t[i], m[i] = float(emo in label), 1.0
-            if aux and data.aux is not None:
+            if use_aux:
                 for name in data.aux_names.get(src, ()):
                     if name in col:
                         t[col[name]], m[col[name]] = float(name in more), 1.0
