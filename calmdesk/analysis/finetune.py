@@ -18,7 +18,7 @@ holds only the layers, the position/type embeddings and the outputs, exported
 to ONNX (weights stored as float16) that the learned backend runs with
 onnxruntime over the package's table (backends/encoder.py).
 
-Choices are made on a held-out part of the TRAINING data (10 %, seed fixed):
+Choices are made on a held-out part of the TRAINING data (10 %, Settings.seed):
 the epoch, each output's decision threshold, and where a lexical head will sit
 beside the encoder, the blend of the two. Validation data are only
 scored and reported. Anger's threshold maximises the mean F1 over the data
@@ -70,6 +70,8 @@ class Settings:
     # How many times the rows of each anger-only source are seen per epoch.
     anger_only_repeat: int = 2
     threads: int = 1
+    # Seeds the held-out split, the initial weights, the batch order and dropout.
+    seed: int = SEED
     max_train: int | None = None  # a random N of the rows (quick runs, tests)
     max_steps: int | None = None  # stop early (tests)
     work_dir: str | None = None
@@ -336,16 +338,16 @@ def fine_tune(
     s = settings or Settings()
     torch = _torch()
     torch.set_num_threads(s.threads)
-    random.seed(SEED)
-    np.random.seed(SEED)
-    torch.manual_seed(SEED)
-    rng = np.random.default_rng(SEED)
+    random.seed(s.seed)
+    np.random.seed(s.seed)
+    torch.manual_seed(s.seed)
+    rng = np.random.default_rng(s.seed)
 
     aux = aux_outputs(datas) if s.aux_outputs else []
     rows = build_rows(datas, aux)
     if s.max_train and len(rows.texts) > s.max_train:
         rows = rows.take(sorted(rng.choice(len(rows.texts), s.max_train, replace=False).tolist()))
-    tr, ho = split_holdout(rows)
+    tr, ho = split_holdout(rows, seed=s.seed)
     repeat = np.array([s.anger_only_repeat if x in ANGER_ONLY_SOURCES else 1 for x in rows.sources])
     tr_epoch = np.concatenate([tr] + [tr[repeat[tr] > r] for r in range(1, int(repeat.max()))])
     from calmdesk.analysis.backends.encoder import encode_ids, tokenizer
@@ -371,7 +373,7 @@ def fine_tune(
     work.mkdir(parents=True, exist_ok=True)
     log(
         f"fine-tune: {s.layers} layers, {len(tr):,} training rows ({len(tr_epoch):,} per epoch), "
-        f"{len(ho):,} held out, {len(aux)} extra training-only outputs, {s.epochs} epoch(s) of {steps_per_epoch:,} steps, {s.threads} thread(s); work dir {work}"
+        f"{len(ho):,} held out, {len(aux)} extra training-only outputs, {s.epochs} epoch(s) of {steps_per_epoch:,} steps, {s.threads} thread(s), seed {s.seed}; work dir {work}"
     )
     hold_texts = [rows.texts[i] for i in ho]
     best: tuple[float, int, dict, dict] | None = None

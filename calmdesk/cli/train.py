@@ -103,6 +103,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="--fine-tune: times per epoch the rows of anger-only data (TweetEval emotion) are seen (default 2)",
     )
     p.add_argument(
+        "--seed",
+        type=int,
+        default=0,
+        help="--fine-tune: seed of the held-out split, initial weights and batch order (default 0)",
+    )
+    p.add_argument(
         "--work-dir",
         help="--fine-tune: keep the per-epoch checkpoints here (default: a temp folder)",
     )
@@ -153,6 +159,8 @@ def run(args: argparse.Namespace) -> int:
             raise CommandError("--epochs must be between 1 and 20")
         if not 1 <= args.anger_only_repeat <= 10:
             raise CommandError("--anger-only-repeat must be between 1 and 10")
+        if not 0 <= args.seed < 2**32:
+            raise CommandError("--seed must be between 0 and 4294967295")
         if not 0 < args.lr < 0.01:
             raise CommandError("--lr must be between 0 and 0.01")
         if not 1 <= args.threads <= 64:
@@ -265,6 +273,7 @@ def _fine_tune(args: argparse.Namespace, loaded: list, meta: dict, arrays: dict)
         lr=args.lr,
         anger_only_repeat=args.anger_only_repeat,
         aux_outputs=args.aux_outputs,
+        seed=args.seed,
     )
     try:
         lexical = [

@@ -94,6 +94,7 @@ def test_fine_tune_writes_an_encoder_that_the_backend_runs(tuned, capsys):
     assert meta["format_version"] == learned.FORMAT_VERSION == 2
     enc = meta["encoder"]
     assert enc["layers"] == 1 and enc["outputs"] == list(finetune.OUTPUTS)
+    assert enc["settings"]["seed"] == 0  # the default seed, recorded for reproduction
     # the emotion data labels anger and gratitude: both got a threshold; abuse had no data
     assert {"anger", "gratitude"} <= set(enc["thresholds"]) and "abuse" not in enc["thresholds"]
     assert set(enc["blend"]) == set(enc["thresholds"])
@@ -159,6 +160,16 @@ def test_rows_teach_only_the_outputs_their_data_labels():
     assert sorted([*train, *hold]) == list(range(5))
     with pytest.raises(ValueError, match="sentiment uses its lexical head"):
         finetune.build_rows([TaskData("sentiment", Split(["x"], ["neutral"]), None, "t")])
+
+
+def test_the_seed_chooses_the_held_out_rows():
+    texts = [f"text {i}" for i in range(100)]
+    rows = finetune.build_rows(
+        [TaskData("abuse", Split(texts, [i % 2 for i in range(100)]), None, "t")]
+    )
+    first, again, other = (finetune.split_holdout(rows, seed=s)[1] for s in (0, 0, 1))
+    assert len(first) == len(other) == 10
+    assert list(first) == list(again) and list(first) != list(other)
 
 
 def _shared_emotion_folder(root):
@@ -246,6 +257,7 @@ def test_a_blend_is_chosen_only_where_it_does_better():
         (["--task", "emotion", "--layers", "9"], "--layers must be between 1 and 6"),
         (["--task", "emotion", "--epochs", "0"], "--epochs must be between 1 and 20"),
         (["--task", "emotion", "--lr", "1"], "--lr must be between 0 and 0.01"),
+        (["--task", "emotion", "--seed", "-1"], "--seed must be between 0 and 4294967295"),
     ],
 )
 def test_bad_fine_tune_options_give_a_clear_error(tmp_path, capsys, extra, message):
