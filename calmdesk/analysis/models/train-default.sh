@@ -7,7 +7,7 @@
 #
 # The shipped heads are lexical-only (--embedding-weight 0: VADER + hashed
 # TF-IDF) and take a few minutes; the last step fine-tunes a 3-layer MiniLM
-# encoder for emotion and abuse (needs torch: about 45 minutes on one core).
+# encoder for emotion and abuse (needs torch: about 50 minutes on one core).
 set -eu
 DATA=${1:-../shared/data}
 OUT=${2:-calmdesk/analysis/models/default.npz}
@@ -16,6 +16,6 @@ rm -f "$NEW"
 calmdesk train --task abuse --data "$DATA" --out "$NEW" --base none --embedding-weight 0
 calmdesk train --task sentiment --data "$DATA" --out "$NEW" --embedding-weight 0
 calmdesk train --task emotion --data "$DATA" --out "$NEW" --embedding-weight 0
-calmdesk train --task all --fine-tune --epochs 4 --data "$DATA" --out "$NEW"
+calmdesk train --task all --fine-tune --epochs 3 --anger-only-repeat 4 --seed 1 --data "$DATA" --out "$NEW"
 mv "$NEW" "$OUT"
 echo "wrote $OUT"
