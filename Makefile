@@ -44,6 +44,7 @@ test: $(VENV)/.installed-full
 bench: $(VENV)/.installed-full
 	$(BIN)/python bench/analysis.py --data $(DATA)
 	$(BIN)/python bench/rules_breakdown.py --data $(DATA)
+	$(BIN)/python bench/learned.py --data $(DATA)
 	$(BIN)/python bench/coach.py
 	$(BIN)/python bench/intake.py
 	$(BIN)/python bench/root_causes.py --data $(DATA)
