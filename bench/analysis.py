@@ -31,7 +31,6 @@ from __future__ import annotations
 
 import argparse
 import csv
-import gc
 import os
 import random
 import sys
@@ -274,12 +273,10 @@ def main(argv: list[str] | None = None) -> int:
 
         loop = throughput(lambda: [assess(x) for x in sent_x], len(sent_x))
         alone = throughput(lambda: [sentiment.score(x) for x in sent_x], len(sent_x))
+
         def scored_batch() -> None:  # with the collector off, as assess_many runs it
-            gc.disable()
-            try:
+            with batch.collector_off():
                 batch.score_many(sent_x, [fold(x) for x in sent_x])
-            finally:
-                gc.enable()
 
         batched = throughput(scored_batch, len(sent_x))
 

@@ -26,7 +26,8 @@ import gc
 import math
 import re
 from bisect import bisect_right
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from itertools import accumulate, chain, compress, islice, repeat
 from operator import add, contains, ge, mul, sub
@@ -68,11 +69,19 @@ def assess_rules_many(
     texts: Sequence[str], context: Mapping[str, Any] | None = None
 ) -> list[Assessment]:
     """[engine._assess(t, context, None, "rules") for t in texts], batched."""
+    with collector_off():
+        return _assess_all(texts, context)
+
+
+@contextmanager
+def collector_off() -> Iterator[None]:
+    """The garbage collector paused, if it was running: a batch makes many
+    short-lived containers and no cycles, so its scans would be wasted."""
     collect = gc.isenabled()
-    if collect:  # a batch makes many short-lived containers and no cycles: skip the scans
+    if collect:
         gc.disable()
     try:
-        return _assess_all(texts, context)
+        yield
     finally:
         if collect:
             gc.enable()

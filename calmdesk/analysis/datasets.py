@@ -304,23 +304,31 @@ def read_tweeteval(folder: Path, task: str, split: str) -> Split:
     return Split([t.strip() for t in texts], converted)
 
 
-def read_goemotions(folder: Path, split: str) -> Split:
+def _goemotions_rows(folder: Path, split: str) -> tuple[list[str], list[str], list[list[str]]]:
+    """(labels.txt's names, texts, each row's label names); a broken row is a DataError."""
     path = folder / f"{split}.tsv"
     names = _read_lines(folder / "labels.txt")
     names = [n.strip() for n in names if n.strip()]
     texts: list[str] = []
-    labels: list = []
+    rows: list[list[str]] = []
     for i, line in enumerate(_read_lines(path)):
         if not line.strip():
             continue
         parts = line.split("\t")
         if len(parts) < 2:
             raise DataError(f"{path}:{i + 1}: broken row (expected text<TAB>label ids)")
-        ids = [int(x) for x in parts[1].split(",") if x.strip()]
-        ours = {EMOTION_ALIASES[names[j]] for j in ids if names[j] in EMOTION_ALIASES}
+        rows.append([names[int(x)] for x in parts[1].split(",") if x.strip()])
         texts.append(parts[0])
-        labels.append(frozenset(ours))
-    return Split(texts, labels)
+    return names, texts, rows
+
+
+def _ours(label_names: list[str]) -> frozenset[str]:
+    return frozenset(EMOTION_ALIASES[n] for n in label_names if n in EMOTION_ALIASES)
+
+
+def read_goemotions(folder: Path, split: str) -> Split:
+    _, texts, rows = _goemotions_rows(folder, split)
+    return Split(texts, [_ours(r) for r in rows])
 
 
 def goemotions_raw(folder: Path, split: str) -> tuple[list[str], list[set[str]]]:
@@ -351,19 +359,14 @@ def tweeteval_raw_names(folder: Path, split: str) -> list[str]:
     return [mapping.get(x.strip(), x.strip()) for x in labels]
 
 
-def _emotion_aux(ge_folder: Path, te_folder: Path, n_ge: int, n_te: int):
+def _emotion_aux(ge_names: list[str], ge_rows: list[list[str]], te_rows: list[str]):
     """(aux per row, aux names per source) for the shared emotion mix: GoEmotions'
     labels and TweetEval emotion's that are not Calmdesk emotions."""
     ours = set(EMOTION_ALIASES)
-    ge_names = [n.strip() for n in _read_lines(ge_folder / "labels.txt") if n.strip()]
     ge_aux = [f"goemotions:{n}" for n in ge_names if n not in ours]
-    _, ge_labels = goemotions_raw(ge_folder, "train")
-    te_labels = tweeteval_raw_names(te_folder, "train")
-    if len(ge_labels) != n_ge or len(te_labels) != n_te:
-        return None, {}
-    te_aux = sorted({f"tweeteval/emotion:{n}" for n in te_labels if n not in ours})
-    rows = [frozenset(f"goemotions:{n}" for n in labs if n not in ours) for labs in ge_labels]
-    rows += [frozenset() if n in ours else frozenset({f"tweeteval/emotion:{n}"}) for n in te_labels]
+    te_aux = sorted({f"tweeteval/emotion:{n}" for n in te_rows if n not in ours})
+    rows = [frozenset(f"goemotions:{n}" for n in labs if n not in ours) for labs in ge_rows]
+    rows += [frozenset() if n in ours else frozenset({f"tweeteval/emotion:{n}"}) for n in te_rows]
     return rows, {"goemotions": ge_aux, "tweeteval/emotion": te_aux}
 
 
@@ -469,13 +472,15 @@ def load_task(task: str, path: str | Path, fmt: str = "auto") -> TaskData:
             sources=[("tweeteval/offensive", len(train))],
         )
     # emotion: GoEmotions (all five emotions) + TweetEval emotion (anger vs the rest)
-    ge = read_goemotions(path / "goemotions", "train")
+    ge_names, ge_texts, ge_rows = _goemotions_rows(path / "goemotions", "train")
+    ge = Split(ge_texts, [_ours(r) for r in ge_rows])
     ge_val = read_goemotions(path / "goemotions", "dev")
     tw = read_tweeteval(te / "emotion", task, "train")
     tw_val = read_tweeteval(te / "emotion", task, "val")
     train = Split(list(ge.texts), list(ge.labels))
     train.extend(tw)
-    aux, aux_names = _emotion_aux(path / "goemotions", te / "emotion", len(ge), len(tw))
+    tw_rows = tweeteval_raw_names(te / "emotion", "train")  # as many as tw: read_tweeteval checked
+    aux, aux_names = _emotion_aux(ge_names, ge_rows, tw_rows)
     return TaskData(
         task,
         train,
