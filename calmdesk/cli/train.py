@@ -109,6 +109,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="--fine-tune: seed of the held-out split, initial weights and batch order (default 0)",
     )
     p.add_argument(
+        "--order-seed",
+        type=int,
+        help="--fine-tune: seed of the batch order and dropout only (default: --seed); "
+        "runs that differ only in it share held-out rows and initial weights (see --soup)",
+    )
+    p.add_argument(
+        "--soup",
+        nargs="+",
+        metavar="MODEL",
+        help="instead of training, average the fine-tuned encoders of these model files (runs "
+        "that share --seed and data, e.g. with different --order-seed) into one; its thresholds "
+        "and blend are chosen on their shared held-out rows of --data",
+    )
+    p.add_argument(
         "--work-dir",
         help="--fine-tune: keep the per-epoch checkpoints here (default: a temp folder)",
     )
@@ -148,6 +162,19 @@ def run(args: argparse.Namespace) -> int:
     if out.exists() and out.is_dir():
         raise CommandError(f"--out {out} is a folder; give a file name such as {out / 'model.npz'}")
     tasks = ("sentiment", "emotion", "abuse") if args.task == "all" else (args.task,)
+    if args.soup:
+        if args.fine_tune:
+            raise CommandError("--soup averages runs already made; leave out --fine-tune")
+        if args.task == "sentiment":
+            raise CommandError(
+                "--soup covers the emotion and abuse tasks; sentiment keeps its head"
+            )
+        if len(args.soup) < 2:
+            raise CommandError("--soup needs at least two model files")
+        for name in args.soup:
+            if not Path(name).expanduser().is_file():
+                raise CommandError(f"--soup {name}: no such file")
+        tasks = tuple(t for t in tasks if t != "sentiment")
     if args.fine_tune:
         if args.task == "sentiment":
             raise CommandError(
@@ -161,6 +188,8 @@ def run(args: argparse.Namespace) -> int:
             raise CommandError("--anger-only-repeat must be between 1 and 10")
         if not 0 <= args.seed < 2**32:
             raise CommandError("--seed must be between 0 and 4294967295")
+        if args.order_seed is not None and not 0 <= args.order_seed < 2**32:
+            raise CommandError("--order-seed must be between 0 and 4294967295")
         if not 0 < args.lr < 0.01:
             raise CommandError("--lr must be between 0 and 0.01")
         if not 1 <= args.threads <= 64:
@@ -190,8 +219,8 @@ def run(args: argparse.Namespace) -> int:
     except (learned.ModelFormatError, FileNotFoundError) as exc:
         raise CommandError(f"cannot keep the other heads: {exc} (use --base none)") from None
 
-    if args.fine_tune:
-        report = _fine_tune(args, loaded, meta, arrays)
+    if args.fine_tune or args.soup:
+        report = (_soup if args.soup else _fine_tune)(args, loaded, meta, arrays)
         loaded = []
     else:
         report = {}
@@ -256,7 +285,6 @@ def _retire_encoder_outputs(meta: dict, arrays: dict, task: str, labels: list) -
 
 def _fine_tune(args: argparse.Namespace, loaded: list, meta: dict, arrays: dict) -> dict:
     """Fine-tune the encoder on the loaded tasks and put it into (meta, arrays)."""
-    import numpy as np
 
     from calmdesk.analysis import finetune
 
@@ -274,18 +302,13 @@ def _fine_tune(args: argparse.Namespace, loaded: list, meta: dict, arrays: dict)
         anger_only_repeat=args.anger_only_repeat,
         aux_outputs=args.aux_outputs,
         seed=args.seed,
+        order_seed=args.order_seed,
     )
     try:
-        lexical = [
-            o for o in finetune.OUTPUTS if ("abuse" if o == "abuse" else "emotion") in meta["heads"]
-        ]
-        result = finetune.fine_tune(loaded, settings, blend_outputs=lexical)
+        result = finetune.fine_tune(loaded, settings, blend_outputs=_blend_outputs(meta))
     except ValueError as exc:
         raise CommandError(str(exc)) from None
-    scores = finetune.validate(result, loaded, meta, arrays)
-    result.meta["scores"] = scores
-    meta["encoder"] = result.meta
-    arrays["encoder"] = {"onnx": np.frombuffer(result.onnx, dtype=np.uint8)}
+    scores = _store_encoder(result, loaded, meta, arrays)
     if not args.json:
         print(
             f"fine-tuned encoder ({args.layers} layers) on: "
@@ -294,6 +317,60 @@ def _fine_tune(args: argparse.Namespace, loaded: list, meta: dict, arrays: dict)
         print(
             f"  chosen on held-out training data: epoch {result.meta['epoch']}, blend {result.meta['blend']}"
         )
+        for name, vals in scores.items():
+            print(f"  {name}: " + ", ".join(f"{k} {v:.2f}" for k, v in vals.items()))
+    return {"encoder": scores}
+
+
+def _blend_outputs(meta: dict) -> list[str]:
+    """The encoder's outputs that have a lexical head beside them to blend with."""
+    from calmdesk.analysis.finetune import OUTPUTS
+
+    return [o for o in OUTPUTS if ("abuse" if o == "abuse" else "emotion") in meta["heads"]]
+
+
+def _store_encoder(result, loaded: list, meta: dict, arrays: dict) -> dict:
+    """Validation scores of a fine-tuned (or souped) encoder, stored into (meta, arrays)."""
+    import numpy as np
+
+    from calmdesk.analysis import finetune
+
+    scores = finetune.validate(result, loaded, meta, arrays)
+    result.meta["scores"] = scores
+    meta["encoder"] = result.meta
+    arrays["encoder"] = {"onnx": np.frombuffer(result.onnx, dtype=np.uint8)}
+    return scores
+
+
+def _soup(args: argparse.Namespace, loaded: list, meta: dict, arrays: dict) -> dict:
+    """Average the encoders of args.soup and put the soup into (meta, arrays)."""
+    import numpy as np
+
+    from calmdesk.analysis import finetune, soup
+    from calmdesk.analysis.backends import learned
+
+    try:
+        finetune.require()
+    except ImportError as exc:
+        raise CommandError(str(exc)) from None
+    members = []
+    for name in args.soup:
+        try:
+            m_meta, m_arrays = learned.read_model(Path(name).expanduser())
+        except (learned.ModelFormatError, OSError, ValueError) as exc:
+            raise CommandError(f"--soup {name}: {exc}") from None
+        if "encoder" not in m_meta or "encoder" not in m_arrays:
+            raise CommandError(f"--soup {name}: the model has no fine-tuned encoder")
+        onnx_bytes = np.asarray(m_arrays["encoder"]["onnx"], np.uint8).tobytes()
+        members.append(soup.Member(name, m_meta["encoder"], onnx_bytes))
+    try:
+        result = soup.make_soup(members, loaded, _blend_outputs(meta), threads=args.threads)
+    except ValueError as exc:  # SoupError, or data the members were not trained on
+        raise CommandError(str(exc)) from None
+    scores = _store_encoder(result, loaded, meta, arrays)
+    if not args.json:
+        print(f"soup of {len(members)} fine-tuned encoders: " + ", ".join(args.soup))
+        print(f"  chosen on their shared held-out training data: blend {result.meta['blend']}")
         for name, vals in scores.items():
             print(f"  {name}: " + ", ".join(f"{k} {v:.2f}" for k, v in vals.items()))
     return {"encoder": scores}

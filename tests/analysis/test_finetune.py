@@ -29,7 +29,7 @@ for _mod in (
 
 import numpy as np  # noqa: E402
 
-from calmdesk.analysis import finetune  # noqa: E402
+from calmdesk.analysis import finetune, holdout  # noqa: E402
 from calmdesk.analysis.backends import learned  # noqa: E402
 from calmdesk.analysis.backends.encoder import EncoderRunner  # noqa: E402
 from calmdesk.analysis.datasets import Split, TaskData  # noqa: E402
@@ -242,9 +242,9 @@ def test_a_blend_is_chosen_only_where_it_does_better():
     perfect[:4, 0] = 0.9
     noise = np.full((8, 6), np.nan, np.float32)
     noise[:, 0] = [0.1, 0.9, 0.2, 0.8, 0.9, 0.1, 0.8, 0.2]
-    weights, thresholds, scores = finetune.choose_blend(perfect, noise, rows, ho, (1.0, 0.5, 0.0))
+    weights, thresholds, scores = holdout.choose_blend(perfect, noise, rows, ho, (1.0, 0.5, 0.0))
     assert weights == {"anger": 1.0} and scores == {"anger": 100.0}
-    weights, _, scores = finetune.choose_blend(
+    weights, _, scores = holdout.choose_blend(
         noise, np.where(np.isnan(noise), np.nan, perfect), rows, ho, (1.0, 0.5, 0.0)
     )
     assert weights["anger"] < 1.0 and scores["anger"] == 100.0
@@ -258,6 +258,7 @@ def test_a_blend_is_chosen_only_where_it_does_better():
         (["--task", "emotion", "--epochs", "0"], "--epochs must be between 1 and 20"),
         (["--task", "emotion", "--lr", "1"], "--lr must be between 0 and 0.01"),
         (["--task", "emotion", "--seed", "-1"], "--seed must be between 0 and 4294967295"),
+        (["--task", "emotion", "--order-seed", "-1"], "--order-seed must be between 0 and"),
     ],
 )
 def test_bad_fine_tune_options_give_a_clear_error(tmp_path, capsys, extra, message):
