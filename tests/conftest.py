@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from dataclasses import dataclass
 
 import pytest
@@ -22,6 +23,34 @@ def needs_redis():
     return pytest.mark.skipif(
         not REDIS_URL, reason="needs Redis: set CALMDESK_TEST_REDIS_URL=redis://127.0.0.1:6379/0"
     )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's test database. Before it is dropped on PostgreSQL, any session
+    still connected to it (left by a thread a test started: a Celery worker, a live
+    server's request) is named in a warning and ended, so the drop cannot fail with
+    "database is being accessed by other users"."""
+    yield
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return
+    with django_db_blocker.unblock():
+        with connection.cursor() as cur:
+            cur.execute(
+                "SELECT pid, application_name, state, left(query, 120) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+            stray = cur.fetchall()
+            for row in stray:
+                cur.execute("SELECT pg_terminate_backend(%s)", [row[0]])
+        connection.close()
+    if stray:
+        warnings.warn(
+            f"ended {len(stray)} connection(s) still open to the test database: {stray}",
+            stacklevel=1,
+        )
 
 
 @dataclass

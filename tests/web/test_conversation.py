@@ -213,5 +213,6 @@ def test_manager_query_count_is_fixed(client, org, django_assert_num_queries):
 
 # session, user, agent; then the page's own queries (see each view's docstring).
 CONVERSATION_QUERIES = 11
-INBOX_QUERIES = 9  # 6 facet counts became one statement (queue._Counter), which also gives the total
+# 6 facet counts became one statement (queue._Counter), which also gives the total
+INBOX_QUERIES = 9
 MANAGER_QUERIES = 6
