@@ -80,6 +80,9 @@ def check_members(members: Sequence[Member]) -> Settings:
     """The settings the members share (SoupError if they cannot be souped)."""
     if len(members) < 2:
         raise SoupError("a soup needs at least two models")
+    for m in members:
+        if not isinstance(m.meta.get("settings"), dict):
+            raise SoupError(f"{m.name}: its encoder records no training settings")
     first = members[0]
     for m in members[1:]:
         for key in SHARED:

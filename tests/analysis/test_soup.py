@@ -67,6 +67,12 @@ def test_graphs_that_differ_beyond_their_weights_are_refused():
         soup.average_onnx([a])
 
 
+def test_a_model_without_recorded_settings_is_refused():
+    members = [soup.Member(name, {"layers": 1}, b"x") for name in ("a.npz", "b.npz")]
+    with pytest.raises(soup.SoupError, match="a.npz: its encoder records no training settings"):
+        soup.check_members(members)
+
+
 def _tune(tmp, data, name, *extra):
     out = tmp / f"{name}.npz"
     code = main(
