@@ -44,9 +44,22 @@ def chromium():
             try:
                 yield browser
             finally:
+                _close_connections()
                 browser.close()
     finally:
         if previous is None:
             os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         else:
             os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = previous
+
+
+def _close_connections() -> None:
+    """Close the database connections opened while the browser was open.
+
+    Playwright's sync API switches greenlets, so code run while it is open sees
+    another context, and Django keeps its connections per context: a
+    connection the test opened in here would outlive the test (on PostgreSQL,
+    left idle until the test database is dropped)."""
+    from django.db import connections
+
+    connections.close_all()

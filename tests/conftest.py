@@ -31,9 +31,23 @@ def django_db_setup(django_db_setup, django_db_blocker):
     still connected to it (left by a thread a test started: a Celery worker, a live
     server's request) is named in a warning and ended, so the drop cannot fail with
     "database is being accessed by other users"."""
-    yield
     from django.db import connection
+    from django.db.backends.signals import connection_created
 
+    opened: dict[int, str] = {}  # backend pid -> the thread and test that opened it
+
+    def note(sender, connection, **kw):
+        if connection.vendor == "postgresql":
+            import threading
+
+            test = os.environ.get("PYTEST_CURRENT_TEST", "?").rsplit(" ", 1)[0]
+            opened[connection.connection.info.backend_pid] = (
+                f"thread {threading.current_thread().name} in {test}"
+            )
+
+    connection_created.connect(note, weak=False)
+    yield
+    connection_created.disconnect(note)
     if connection.vendor != "postgresql":
         return
     with django_db_blocker.unblock():
@@ -42,7 +56,9 @@ def django_db_setup(django_db_setup, django_db_blocker):
                 "SELECT pid, application_name, state, left(query, 120) FROM pg_stat_activity "
                 "WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
-            stray = cur.fetchall()
+            stray = [
+                (*row, opened.get(row[0], "not opened by this process")) for row in cur.fetchall()
+            ]
             for row in stray:
                 cur.execute("SELECT pg_terminate_backend(%s)", [row[0]])
         connection.close()
