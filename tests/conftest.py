@@ -28,8 +28,9 @@ def needs_redis():
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     """pytest-django's test database. Before it is dropped on PostgreSQL, any session
-    still connected to it (left by a thread a test started: a Celery worker, a live
-    server's request) is named in a warning and ended, so the drop cannot fail with
+    still connected to it (left by a thread a test started, or by code run in another
+    context, as inside Playwright: tests/browser.py) is named in a warning with the
+    thread and test that opened it, and ended, so the drop cannot fail with
     "database is being accessed by other users"."""
     from django.db import connection
     from django.db.backends.signals import connection_created
