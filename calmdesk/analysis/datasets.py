@@ -304,8 +304,11 @@ def read_tweeteval(folder: Path, task: str, split: str) -> Split:
     return Split([t.strip() for t in texts], converted)
 
 
-def _goemotions_rows(folder: Path, split: str) -> tuple[list[str], list[str], list[list[str]]]:
-    """(labels.txt's names, texts, each row's label names); a broken row is a DataError."""
+def _goemotions_rows(
+    folder: Path, split: str, strict: bool = True
+) -> tuple[list[str], list[str], list[list[str]]]:
+    """(labels.txt's names, texts, each row's label names); a broken row is a DataError
+    (skipped where not `strict`)."""
     path = folder / f"{split}.tsv"
     names = _read_lines(folder / "labels.txt")
     names = [n.strip() for n in names if n.strip()]
@@ -316,6 +319,8 @@ def _goemotions_rows(folder: Path, split: str) -> tuple[list[str], list[str], li
             continue
         parts = line.split("\t")
         if len(parts) < 2:
+            if not strict:
+                continue
             raise DataError(f"{path}:{i + 1}: broken row (expected text<TAB>label ids)")
         rows.append([names[int(x)] for x in parts[1].split(",") if x.strip()])
         texts.append(parts[0])
@@ -332,17 +337,10 @@ def read_goemotions(folder: Path, split: str) -> Split:
 
 
 def goemotions_raw(folder: Path, split: str) -> tuple[list[str], list[set[str]]]:
-    """GoEmotions texts with their original label names (for per-label reports)."""
-    path = folder / f"{split}.tsv"
-    names = [n.strip() for n in _read_lines(folder / "labels.txt") if n.strip()]
-    texts, labels = [], []
-    for line in _read_lines(path):
-        parts = line.split("\t")
-        if len(parts) < 2:
-            continue
-        texts.append(parts[0])
-        labels.append({names[int(x)] for x in parts[1].split(",") if x.strip()})
-    return texts, labels
+    """GoEmotions texts with their original label names (for per-label reports);
+    broken rows are skipped."""
+    _, texts, rows = _goemotions_rows(folder, split, strict=False)
+    return texts, [set(r) for r in rows]
 
 
 def tweeteval_raw_names(folder: Path, split: str) -> list[str]:
@@ -473,11 +471,11 @@ def load_task(task: str, path: str | Path, fmt: str = "auto") -> TaskData:
         )
     # emotion: GoEmotions (all five emotions) + TweetEval emotion (anger vs the rest)
     ge_names, ge_texts, ge_rows = _goemotions_rows(path / "goemotions", "train")
-    ge = Split(ge_texts, [_ours(r) for r in ge_rows])
+    n_ge = len(ge_texts)
     ge_val = read_goemotions(path / "goemotions", "dev")
     tw = read_tweeteval(te / "emotion", task, "train")
     tw_val = read_tweeteval(te / "emotion", task, "val")
-    train = Split(list(ge.texts), list(ge.labels))
+    train = Split(ge_texts, [_ours(r) for r in ge_rows])
     train.extend(tw)
     tw_rows = tweeteval_raw_names(te / "emotion", "train")  # as many as tw: read_tweeteval checked
     aux, aux_names = _emotion_aux(ge_names, ge_rows, tw_rows)
@@ -485,9 +483,9 @@ def load_task(task: str, path: str | Path, fmt: str = "auto") -> TaskData:
         task,
         train,
         ge_val,
-        f"GoEmotions train ({len(ge)}) + TweetEval emotion train ({len(tw)}, anger vs rest)",
+        f"GoEmotions train ({n_ge}) + TweetEval emotion train ({len(tw)}, anger vs rest)",
         extra_val={"tweeteval/emotion": tw_val},
-        sources=[("goemotions", len(ge)), ("tweeteval/emotion", len(tw))],
+        sources=[("goemotions", n_ge), ("tweeteval/emotion", len(tw))],
         aux=aux,
         aux_names=aux_names,
     )

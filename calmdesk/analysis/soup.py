@@ -28,7 +28,7 @@ from calmdesk.analysis.finetune import FineTuned, Log, Settings, _stderr, traini
 
 # What members must share: the architecture, and what chooses their rows.
 SHARED = ("layers", "max_tokens", "outputs", "aux_outputs")
-SHARED_SETTINGS = ("seed", "max_train", "layers", "max_tokens")
+SHARED_SETTINGS = ("seed", "max_train")
 
 
 class SoupError(ValueError):

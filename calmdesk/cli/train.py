@@ -285,7 +285,6 @@ def _retire_encoder_outputs(meta: dict, arrays: dict, task: str, labels: list) -
 
 def _fine_tune(args: argparse.Namespace, loaded: list, meta: dict, arrays: dict) -> dict:
     """Fine-tune the encoder on the loaded tasks and put it into (meta, arrays)."""
-
     from calmdesk.analysis import finetune
 
     try:
@@ -344,8 +343,6 @@ def _store_encoder(result, loaded: list, meta: dict, arrays: dict) -> dict:
 
 def _soup(args: argparse.Namespace, loaded: list, meta: dict, arrays: dict) -> dict:
     """Average the encoders of args.soup and put the soup into (meta, arrays)."""
-    import numpy as np
-
     from calmdesk.analysis import finetune, soup
     from calmdesk.analysis.backends import learned
 
@@ -361,8 +358,7 @@ def _soup(args: argparse.Namespace, loaded: list, meta: dict, arrays: dict) -> d
             raise CommandError(f"--soup {name}: {exc}") from None
         if "encoder" not in m_meta or "encoder" not in m_arrays:
             raise CommandError(f"--soup {name}: the model has no fine-tuned encoder")
-        onnx_bytes = np.asarray(m_arrays["encoder"]["onnx"], np.uint8).tobytes()
-        members.append(soup.Member(name, m_meta["encoder"], onnx_bytes))
+        members.append(soup.Member(name, m_meta["encoder"], bytes(m_arrays["encoder"]["onnx"])))
     try:
         result = soup.make_soup(members, loaded, _blend_outputs(meta), threads=args.threads)
     except ValueError as exc:  # SoupError, or data the members were not trained on
