@@ -13,6 +13,13 @@ learn them as extra outputs while training (Settings.aux_outputs, off by
 default), masked the same way. They are dropped at export; the model runs with
 Calmdesk's six outputs only.
 
+Anger is labelled by two kinds of data that disagree on what counts: TweetEval
+emotion tweets (43 % anger, annoyance counts as anger) and GoEmotions comments
+(4 %, annoyance does not). With Settings.anger_per_source an anger-only source
+teaches an anger output of its own instead of the shared one, and the exported
+anger is a mix of the two (w * shared + (1 - w) * own, w chosen on the held-out
+rows by anger's usual score); the model still runs with six outputs.
+
 The word-embedding table stays frozen: it is the package's, so the saved model
 holds only the layers, the position/type embeddings and the outputs, exported
 to ONNX (weights stored as float16) that the learned backend runs with
@@ -30,6 +37,7 @@ Pure Python; imports no Django.
 
 from __future__ import annotations
 
+import functools
 import os
 import random
 import sys
@@ -83,6 +91,9 @@ class Settings:
     # (off by default: on the shared data it lost on held-out rows, docs/learned-model.md).
     aux_outputs: bool = False
     blend_weights: tuple[float, ...] = (1.0, 0.75, 0.5, 0.25, 0.0)
+    # Anger-only sources teach an anger output of their own; the exported anger mixes
+    # it with the shared one (the mix chosen from blend_weights on held-out rows).
+    anger_per_source: bool = False
 
 
 @dataclass
@@ -173,6 +184,42 @@ def split_holdout(rows: Rows, fraction: float = HOLDOUT, seed: int = SEED):
     return np.sort(np.concatenate(train)), np.sort(np.concatenate(hold))
 
 
+def own_anger_columns(rows: Rows, first: int):
+    """(targets, masks, columns) for training with an anger output per anger-only
+    source: that source's rows teach column `first` + j (one per source, in the
+    order of ANGER_ONLY_SOURCES present) instead of the shared anger output."""
+    import numpy as np
+
+    present = [s for s in ANGER_ONLY_SOURCES if s in set(rows.sources)]
+    y = np.asarray(rows.targets, np.float32)
+    m = np.asarray(rows.masks, np.float32)
+    y = np.concatenate([y, np.zeros((len(y), len(present)), np.float32)], axis=1)
+    m = np.concatenate([m, np.zeros((len(m), len(present)), np.float32)], axis=1)
+    src = np.asarray(rows.sources)
+    for j, name in enumerate(present):
+        sel = src == name
+        y[sel, first + j], m[sel, first + j] = y[sel, ANGER], m[sel, ANGER]
+        y[sel, ANGER], m[sel, ANGER] = 0.0, 0.0
+    return y, m, list(range(first, first + len(present)))
+
+
+def mix_anger(probs, own: Sequence[int], rows: Rows, idx, grid: Sequence[float]):
+    """(w, probabilities of OUTPUTS): anger = w * shared + (1 - w) * the mean of the own
+    anger columns, w from `grid` with the best held-out anger score (ties: larger w)."""
+    from calmdesk.analysis.holdout import choose_thresholds
+
+    mine = probs[:, list(own)].mean(axis=1)
+    best = None
+    for w in sorted(grid, reverse=True):
+        p = probs[:, : len(OUTPUTS)].copy()
+        p[:, ANGER] = w * probs[:, ANGER] + (1 - w) * mine
+        v = choose_thresholds(p, rows, idx)[1].get("anger", -1.0)
+        if best is None or v > best[0]:
+            best = (v, float(w), p)
+    assert best is not None
+    return best[1], best[2]
+
+
 # ------------------------------------------------------------------ the model
 
 
@@ -229,15 +276,24 @@ def make_model(layers: int, n_aux: int = 0):
             return self.head(self.drop(self.pooled(words, mask)))
 
     class Exported(torch.nn.Module):
-        """What is exported: frozen word embeddings in, probabilities out."""
+        """What is exported: frozen word embeddings in, probabilities out.
 
-        def __init__(self, enc) -> None:
+        `own`, `mix`: the own anger columns (Settings.anger_per_source) and the weight
+        of the shared anger output in the exported anger."""
+
+        def __init__(self, enc, own: Sequence[int] = (), mix: float = 1.0) -> None:
             super().__init__()
             self.enc = enc
+            self.own = list(own)
+            self.mix = float(mix)
 
         def forward(self, word_embeds, mask):  # Calmdesk's outputs only, not the aux ones
-            logits = self.enc.head(self.enc.pooled(word_embeds, mask))
-            return torch.sigmoid(logits[:, : len(OUTPUTS)])
+            probs = torch.sigmoid(self.enc.head(self.enc.pooled(word_embeds, mask)))
+            if not self.own:
+                return probs[:, : len(OUTPUTS)]
+            mine = probs[:, self.own].mean(dim=1, keepdim=True)
+            anger = self.mix * probs[:, ANGER : ANGER + 1] + (1 - self.mix) * mine
+            return torch.cat([anger, probs[:, ANGER + 1 : len(OUTPUTS)]], dim=1)
 
     return Encoder(), Exported
 
@@ -262,20 +318,21 @@ def _length_batches(idx, lens, bs: int, rng):
     return [batches[i] for i in order]
 
 
-def predict(model, tok, texts: Sequence[str], max_tokens: int, bs: int = 64):
-    """Sigmoid outputs of the torch model (n, len(OUTPUTS))."""
+def predict(model, tok, texts: Sequence[str], max_tokens: int, bs: int = 64, cols: int = 0):
+    """Sigmoid outputs of the torch model: (n, len(OUTPUTS)), or its first `cols`."""
     import numpy as np
 
     torch = _torch()
     model.eval()
     order = np.argsort([len(t) for t in texts], kind="stable")
-    out = np.zeros((len(texts), len(OUTPUTS)), np.float32)
+    cols = cols or len(OUTPUTS)
+    out = np.zeros((len(texts), cols), np.float32)
     with torch.inference_mode():
         for i in range(0, len(texts), bs):
             b = order[i : i + bs]
             ids, mask = _encode(tok, [texts[j] for j in b], max_tokens)
             logits = model(torch.from_numpy(ids), torch.from_numpy(mask))
-            out[b] = torch.sigmoid(logits[:, : len(OUTPUTS)]).numpy()
+            out[b] = torch.sigmoid(logits[:, :cols]).numpy()
     return out
 
 
@@ -316,10 +373,23 @@ def fine_tune(
     tok = tokenizer()
     encs = tok.encode_batch(rows.texts)  # once: every epoch's batches reuse them
     lens = np.array([min(len(e.ids), s.max_tokens) for e in encs], np.int64)
-    targets = torch.tensor(rows.targets, dtype=torch.float32)
-    masks = torch.tensor(rows.masks, dtype=torch.float32)
+    hold_texts = [rows.texts[i] for i in ho]
+    own: list[int] = []
+    if s.anger_per_source:
+        y, m, own = own_anger_columns(rows, len(OUTPUTS) + len(aux))
+        targets, masks = torch.from_numpy(y), torch.from_numpy(m)
+    else:
+        targets = torch.tensor(rows.targets, dtype=torch.float32)
+        masks = torch.tensor(rows.masks, dtype=torch.float32)
+    width = len(OUTPUTS) + len(aux) + len(own)
 
-    model, exported_cls = make_model(s.layers, len(aux))
+    def held_out(model) -> tuple[float, Any]:  # (anger mix, probabilities of OUTPUTS)
+        probs = predict(model, tok, hold_texts, s.max_tokens, cols=width)
+        if not own:
+            return 1.0, probs[:, : len(OUTPUTS)]
+        return mix_anger(probs, own, rows, ho, s.blend_weights)
+
+    model, exported_cls = make_model(s.layers, len(aux) + len(own))
     if s.order_seed is not None:
         torch.manual_seed(s.order_seed)
         rng = np.random.default_rng(s.order_seed)
@@ -337,10 +407,9 @@ def fine_tune(
     work.mkdir(parents=True, exist_ok=True)
     log(
         f"fine-tune: {s.layers} layers, {len(tr):,} training rows ({len(tr_epoch):,} per epoch), "
-        f"{len(ho):,} held out, {len(aux)} extra training-only outputs, {s.epochs} epoch(s) of {steps_per_epoch:,} steps, {s.threads} thread(s), seed {s.seed}"
+        f"{len(ho):,} held out, {len(aux)} extra training-only outputs, {len(own)} own anger output(s), {s.epochs} epoch(s) of {steps_per_epoch:,} steps, {s.threads} thread(s), seed {s.seed}"
         f"{'' if s.order_seed is None else f', order seed {s.order_seed}'}; work dir {work}"
     )
-    hold_texts = [rows.texts[i] for i in ho]
     best: tuple[float, int, dict, dict] | None = None
     t0 = time.perf_counter()
     step = 0
@@ -366,11 +435,13 @@ def fine_tune(
                 )
             if step >= total:
                 break
-        probs = predict(model, tok, hold_texts, s.max_tokens)
+        mix, probs = held_out(model)
         thresholds, scores = choose_thresholds(probs, rows, ho)
         mean = float(np.mean(list(scores.values()))) if scores else 0.0
         log(
-            f"  epoch {epoch}: held-out {scores} mean {mean:.2f} ({time.perf_counter() - t0:.0f} s)"
+            f"  epoch {epoch}: held-out {scores} mean {mean:.2f}"
+            + (f", anger mix {mix}" if own else "")
+            + f" ({time.perf_counter() - t0:.0f} s)"
         )
         torch.save(model.state_dict(), work / f"epoch{epoch}.pt")
         if best is None or mean > best[0]:
@@ -382,7 +453,10 @@ def fine_tune(
     log(f"fine-tune: best held-out epoch {epoch} (mean {mean:.2f})")
     model.load_state_dict(torch.load(work / f"epoch{epoch}.pt"))
     model.eval()
-    onnx_bytes = export_onnx(model, exported_cls, work)
+    mix = held_out(model)[0]
+    if own:
+        log(f"fine-tune: anger = {mix} x shared + {1 - mix:g} x own anger output(s)")
+    onnx_bytes = export_onnx(model, functools.partial(exported_cls, own=own, mix=mix), work)
 
     # Thresholds are chosen again on what will run: the exported model.
     thresholds, weights, scores = choose_for_export(onnx_bytes, rows, tr, ho, s, blend_outputs, log)
@@ -393,6 +467,11 @@ def fine_tune(
         "max_tokens": s.max_tokens,
         "outputs": list(OUTPUTS),
         "aux_outputs": list(aux),
+        "anger_mix": (
+            {"shared": mix, "own": [s_ for s_ in ANGER_ONLY_SOURCES if s_ in set(rows.sources)]}
+            if own
+            else None
+        ),
         "thresholds": thresholds,
         "blend": weights,
         "heldout_scores": scores,

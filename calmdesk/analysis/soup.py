@@ -126,6 +126,8 @@ def make_soup(
     first = members[0].meta
     if first.get("aux_outputs"):
         raise SoupError("models trained with --aux-outputs cannot be souped here")
+    if any(m.meta.get("anger_mix") for m in members):
+        raise SoupError("models trained with --anger-per-source cannot be souped here")
     rows, tr, ho, _ = training_rows(datas, s)
     for m in members:
         if (m.meta.get("train_rows"), m.meta.get("heldout_rows")) != (len(tr), len(ho)):

@@ -103,6 +103,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="--fine-tune: times per epoch the rows of anger-only data (TweetEval emotion) are seen (default 2)",
     )
     p.add_argument(
+        "--anger-per-source",
+        action="store_true",
+        help="--fine-tune: anger-only data (TweetEval emotion) teaches an anger output of its "
+        "own; the model's anger mixes it with the shared one, the mix chosen on held-out rows",
+    )
+    p.add_argument(
         "--seed",
         type=int,
         default=0,
@@ -300,6 +306,7 @@ def _fine_tune(args: argparse.Namespace, loaded: list, meta: dict, arrays: dict)
         lr=args.lr,
         anger_only_repeat=args.anger_only_repeat,
         aux_outputs=args.aux_outputs,
+        anger_per_source=args.anger_per_source,
         seed=args.seed,
         order_seed=args.order_seed,
     )
@@ -315,6 +322,11 @@ def _fine_tune(args: argparse.Namespace, loaded: list, meta: dict, arrays: dict)
         )
         print(
             f"  chosen on held-out training data: epoch {result.meta['epoch']}, blend {result.meta['blend']}"
+            + (
+                f", anger {result.meta['anger_mix']['shared']} x shared output"
+                if result.meta.get("anger_mix")
+                else ""
+            )
         )
         for name, vals in scores.items():
             print(f"  {name}: " + ", ".join(f"{k} {v:.2f}" for k, v in vals.items()))

@@ -228,6 +228,82 @@ def test_the_datas_other_labels_are_extra_outputs_of_their_own_rows(tmp_path):
     assert EncoderRunner(result.onnx, 128).probs(["so angry", "yay"]).shape == (2, six)
 
 
+def test_anger_only_data_can_teach_an_anger_output_of_its_own(tmp_path):
+    from calmdesk.analysis.datasets import load_task
+
+    data = load_task("emotion", _shared_emotion_folder(tmp_path))
+    rows = finetune.build_rows([data])
+    six = len(finetune.OUTPUTS)
+    y, m, own = finetune.own_anger_columns(rows, six)
+    assert own == [six]
+    # GoEmotions rows ("so angry" first) still teach the shared anger output
+    assert m[0].tolist() == [1, 1, 1, 1, 1, 0, 0] and y[0, 0] == 1
+    # TweetEval rows teach only their own anger output: "furious" yes, "so sad" no
+    assert m[4].tolist() == [0] * six + [1] and y[4].tolist() == [0] * six + [1]
+    assert m[6].tolist() == [0] * six + [1] and y[6, six] == 0
+    # the rows the choices are made on keep the shared labels
+    assert rows.masks[4] == [1, 0, 0, 0, 0, 0] and rows.targets[4][0] == 1
+
+    result = finetune.fine_tune(
+        [data],
+        finetune.Settings(
+            layers=1, epochs=1, max_steps=2, work_dir=str(tmp_path / "w"), anger_per_source=True
+        ),
+        log=lambda msg: None,
+    )
+    mix = result.meta["anger_mix"]
+    assert mix["own"] == ["tweeteval/emotion"] and mix["shared"] in finetune.Settings.blend_weights
+    # the exported graph has the six outputs; its anger is the mix of the two anger outputs
+    torch = pytest.importorskip("torch")
+    from calmdesk.analysis.backends.encoder import tokenizer
+
+    model, _ = finetune.make_model(1, 1)
+    model.load_state_dict(torch.load(tmp_path / "w" / "epoch1.pt"))
+    texts = ["so angry", "furious", "thanks a lot"]
+    seven = finetune.predict(model, tokenizer(), texts, 128, cols=six + 1)
+    got = EncoderRunner(result.onnx, 128).probs(texts)
+    assert got.shape == (3, six)
+    want = mix["shared"] * seven[:, 0] + (1 - mix["shared"]) * seven[:, six]
+    assert np.abs(got[:, 0] - want).max() < 1e-3
+    assert np.abs(got[:, 1:] - seven[:, 1:six]).max() < 1e-3
+
+
+def test_the_anger_mix_is_the_one_that_scores_best_on_held_out_rows():
+    # two sources label anger; 4 angry rows and 4 calm ones in each
+    y = ([[1.0] + [0.0] * 5] * 4 + [[0.0] * 6] * 4) * 2
+    rows = finetune.Rows(
+        texts=["a"] * 16,
+        targets=y,
+        masks=[[1.0] + [0.0] * 5] * 16,
+        sources=["s1"] * 8 + ["s2"] * 8,
+        tasks=["emotion"] * 16,
+        labels=[None] * 16,
+    )
+    ho = np.arange(16)
+    truth = np.array([r[0] for r in y], np.float32)
+    noise = np.tile(np.float32([0.1, 0.9, 0.2, 0.8, 0.9, 0.1, 0.8, 0.2]), 2)
+    probs = np.zeros((16, 7), np.float32)
+    probs[:, 6] = truth * 0.8 + 0.1  # the own output is right, the shared one is noise
+    probs[:, 0] = noise
+    w, mixed = finetune.mix_anger(probs, [6], rows, ho, (1.0, 0.5, 0.0))
+    assert w == 0.0 and mixed.shape == (16, 6)
+    assert np.allclose(mixed[:, 0], probs[:, 6])
+    probs[:, [0, 6]] = probs[:, [6, 0]]  # now the shared output is right
+    w, mixed = finetune.mix_anger(probs, [6], rows, ho, (1.0, 0.5, 0.0))
+    assert w == 1.0 and np.allclose(mixed[:, 0], truth * 0.8 + 0.1)
+
+
+def test_a_model_with_an_own_anger_output_is_not_souped():
+    from calmdesk.analysis import soup
+
+    members = [
+        soup.Member(name, {"settings": {"seed": 1}, "anger_mix": {"shared": 0.5}}, onnx)
+        for name, onnx in (("a.npz", b"a"), ("b.npz", b"b"))
+    ]
+    with pytest.raises(soup.SoupError, match="--anger-per-source cannot be souped"):
+        soup.make_soup(members, [])
+
+
 def test_a_blend_is_chosen_only_where_it_does_better():
     rows = finetune.Rows(
         texts=["a"] * 8,
