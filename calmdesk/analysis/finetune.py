@@ -223,9 +223,11 @@ def mix_anger(probs, own: Sequence[int], rows: Rows, idx, grid: Sequence[float])
 # ------------------------------------------------------------------ the model
 
 
-def require() -> None:
-    """ImportError with what to install when fine-tuning cannot run here."""
-    _torch()
+def require(torch: bool = True) -> None:
+    """ImportError with what to install when fine-tuning cannot run here (`torch=False`:
+    what a soup of runs already made needs, which is onnx and onnxruntime, not torch)."""
+    if torch:
+        _torch()
     try:
         import onnx  # noqa: F401
         import onnxruntime  # noqa: F401

@@ -359,7 +359,7 @@ def _soup(args: argparse.Namespace, loaded: list, meta: dict, arrays: dict) -> d
     from calmdesk.analysis.backends import learned
 
     try:
-        finetune.require()
+        finetune.require(torch=False)
     except ImportError as exc:
         raise CommandError(str(exc)) from None
     members = []

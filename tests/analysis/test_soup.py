@@ -6,6 +6,8 @@ Needs the ml extra with torch and onnx; skips with a reason without them.
 
 from __future__ import annotations
 
+import sys
+
 import pytest
 
 pytestmark = pytest.mark.ml
@@ -107,9 +109,11 @@ def test_runs_with_another_order_seed_share_rows_and_differ_in_weights(runs):
     assert any(not np.array_equal(wa[k], wb[k]) for k in wa)
 
 
-def test_soup_writes_the_mean_encoder_with_choices_of_its_own(runs, capsys):
+def test_soup_writes_the_mean_encoder_with_choices_of_its_own(runs, capsys, monkeypatch):
     tmp, data, a, b, _ = runs
     out = tmp / "soup.npz"
+    for name in ("torch", "transformers"):  # a soup of runs already made needs no torch
+        monkeypatch.setitem(sys.modules, name, None)
     code = main(
         [
             "train",
