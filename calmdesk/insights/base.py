@@ -9,13 +9,16 @@ row was stored, which for imported history is the import time.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Q
+from django.db import connections
+from django.db.models import BooleanField, F, FloatField, Func, Q
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -56,6 +59,57 @@ def started_between(since: datetime, until: datetime) -> Q:
     return Q(started_at__gte=since, started_at__lte=until) | Q(
         started_at__isnull=True, created_at__gte=since, created_at__lte=until
     )
+
+
+class EpochSeconds(Func):
+    """A datetime as float seconds since 1970, on PostgreSQL.
+
+    Django loads each timestamptz through psycopg's pure-Python parser (about
+    6 us a value), about a quarter of the overview's time at 200,000 conversations; a
+    float8 loads in C. float8 holds today's epoch seconds to 0.24 us, so
+    `datetime.fromtimestamp` (which rounds to the microsecond) gives back the
+    stored value exactly."""
+
+    output_field = FloatField()
+    template = "EXTRACT(EPOCH FROM %(expressions)s)::float8"
+
+
+def _from_epoch(seconds: float) -> datetime:
+    return datetime.fromtimestamp(seconds, UTC)
+
+
+def fast_datetime(expr, db: str) -> tuple[Any, Callable[[float], datetime] | None]:
+    """(what to select for the datetime `expr`, how to turn a loaded value back into
+    the datetime): on PostgreSQL its epoch seconds and datetime.fromtimestamp,
+    elsewhere the datetime itself and None. For queries that load many rows."""
+    if connections[db].vendor == "postgresql":
+        return EpochSeconds(expr), _from_epoch
+    return expr, None
+
+
+class InArray(Func):
+    """`field = ANY(%s)` with the ids as one array parameter (PostgreSQL). Django and
+    psycopg handle `field__in=ids` as one parameter per id: for the 50,000 customers
+    of a silent-churn cohort that alone took most of a second."""
+
+    output_field = BooleanField()
+    conditional = True
+
+    def __init__(self, field: str, ids: list[int]) -> None:
+        super().__init__(F(field))
+        self.ids = ids
+
+    def as_sql(self, compiler, connection, **extra):
+        lhs, params = compiler.compile(self.source_expressions[0])
+        return f"{lhs} = ANY(%s)", (*params, self.ids)
+
+
+def ids_in(field: str, ids: Iterable[int], db: str) -> Q | InArray:
+    """A filter: `field` is one of `ids` (as one array parameter on PostgreSQL)."""
+    ids = [int(i) for i in ids]
+    if ids and connections[db].vendor == "postgresql":
+        return InArray(field, ids)
+    return Q(**{f"{field}__in": ids})
 
 
 def week_start(at: datetime) -> datetime:

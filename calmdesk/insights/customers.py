@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from calmdesk.insights.base import optional_model
+from calmdesk.insights.base import ids_in, optional_model
 from calmdesk.insights.patterns import Fact
 from calmdesk.models import Status
 
@@ -115,7 +115,7 @@ def _events(customer_ids: list[int], since: datetime) -> dict[int, list[tuple[st
     if model is None or not customer_ids:
         return out
     for cid, kind, at in model.objects.filter(
-        customer_id__in=customer_ids, occurred_at__gte=since
+        ids_in("customer_id", customer_ids, model.objects.db), occurred_at__gte=since
     ).values_list("customer_id", "kind", "occurred_at"):
         out[cid].append((kind, at))
     return out
@@ -149,7 +149,7 @@ def revenue_at_risk(facts: list[Fact], churn: Churn, now: datetime) -> Revenue:
     ids = set(churn.customer_ids) | open_hard
     values: dict[int, Decimal] = defaultdict(Decimal)
     for cid, value in model.objects.filter(
-        customer_id__in=ids,
+        ids_in("customer_id", ids, model.objects.db),
         kind__in=("purchase", "renewal"),
         value__isnull=False,
         occurred_at__gte=now - timedelta(days=VALUE_DAYS),

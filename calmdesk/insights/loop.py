@@ -12,10 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.utils import timezone
 
-from calmdesk.insights.base import setting
+from calmdesk.insights.base import fast_datetime, setting
 from calmdesk.insights.stats import Verdict, before_after_verdict
 from calmdesk.models import Conversation, ConversationCause, RootCause
 
@@ -31,12 +31,16 @@ class Complaint:
 
 
 def complaints_since(visible: QuerySet[Conversation], since: datetime) -> list[Complaint]:
+    at, to_datetime = fast_datetime(F("occurred_at"), ConversationCause.objects.db)
     rows = (
         ConversationCause.objects.filter(occurred_at__gte=since, conversation__in=visible)
         .order_by("occurred_at")
-        .values_list("cause_id", "occurred_at", "conversation_id")
+        .annotate(at=at)
+        .values_list("cause_id", "at", "conversation_id")
     )
-    return [Complaint(*r) for r in rows.iterator(chunk_size=5000)]
+    if to_datetime is None:
+        return [Complaint(*r) for r in rows.iterator(chunk_size=5000)]
+    return [Complaint(c, to_datetime(t), v) for c, t, v in rows.iterator(chunk_size=5000)]
 
 
 def fix_moment(cause: RootCause) -> datetime | None:

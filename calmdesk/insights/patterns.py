@@ -15,7 +15,13 @@ from datetime import datetime, timedelta
 
 from django.db.models import QuerySet
 
-from calmdesk.insights.base import Window, is_difficult, started_between, started_expr
+from calmdesk.insights.base import (
+    Window,
+    fast_datetime,
+    is_difficult,
+    started_between,
+    started_expr,
+)
 from calmdesk.insights.stats import spikes
 from calmdesk.models import Channel, Conversation, Location, RootCause, Team
 
@@ -44,9 +50,10 @@ class Fact:
 
 def load_facts(visible: QuerySet[Conversation], since: datetime, until: datetime) -> list[Fact]:
     """One row per conversation the customer started between `since` and `until`."""
+    started, to_datetime = fast_datetime(started_expr(), visible.db)
     rows = (
         visible.filter(started_between(since, until))
-        .annotate(started=started_expr())
+        .annotate(started=started)
         .order_by()
         .values_list(
             "id",
@@ -68,7 +75,7 @@ def load_facts(visible: QuerySet[Conversation], since: datetime, until: datetime
         out.append(
             Fact(
                 cid,
-                started,
+                to_datetime(started) if to_datetime else started,
                 channel,
                 team,
                 loc,
@@ -148,8 +155,19 @@ _KEY: dict[str, Callable[[Fact], object]] = {
 }
 
 
+def week_indexes(facts: list[Fact], window: Window) -> list[int | None]:
+    """Which of the window's weeks each fact started in (None: outside it): worked
+    out once per page and shared by its breakdowns."""
+    index = window.index
+    return [index(f.started) for f in facts]
+
+
 def breakdown(
-    facts: list[Fact], window: Window, dimension: str, labels: dict | None = None
+    facts: list[Fact],
+    window: Window,
+    dimension: str,
+    labels: dict | None = None,
+    weeks_of: list[int | None] | None = None,
 ) -> Breakdown:
     """Weekly counts per value of `dimension`.
 
@@ -157,13 +175,15 @@ def breakdown(
     `difficult` the difficult ones (share = how often conversations there
     turn difficult). For cause: `total` is every complaint with a cause and
     `difficult` those with this cause (share = the cause's share of complaints).
+    `weeks_of`: week_indexes(facts, window), when the caller has it.
     """
     key_of = _KEY[dimension]
     n = len(window.weeks)
     rows: dict[object, Row] = {}
     week_complaints = [0] * n
-    for f in facts:
-        w = window.index(f.started)
+    if weeks_of is None:
+        weeks_of = week_indexes(facts, window)
+    for f, w in zip(facts, weeks_of, strict=True):
         if w is None:
             continue
         if dimension == "cause":
@@ -200,12 +220,13 @@ def breakdown(
     return Breakdown(dimension, DIMENSION_LABELS[dimension], ordered, window.weeks, share_of)
 
 
-def overall(facts: list[Fact], window: Window) -> Row:
+def overall(facts: list[Fact], window: Window, weeks_of: list[int | None] | None = None) -> Row:
     """All conversations: weekly totals, difficult ones, spikes."""
     n = len(window.weeks)
     row = Row("all", "All conversations", weekly_total=[0] * n, weekly_difficult=[0] * n)
-    for f in facts:
-        w = window.index(f.started)
+    if weeks_of is None:
+        weeks_of = week_indexes(facts, window)
+    for f, w in zip(facts, weeks_of, strict=True):
         if w is None:
             continue
         row.total += 1

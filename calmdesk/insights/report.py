@@ -77,14 +77,17 @@ def overview(
     cohort_start = now - timedelta(days=churn_days + customers.COHORT_DAYS)
     since = min(window.start - timedelta(days=repeat_days), cohort_start)
     facts = patterns.load_facts(visible, since, now)
-    breakdowns = {d: patterns.breakdown(facts, window, d) for d in patterns.DIMENSIONS}
+    weeks_of = patterns.week_indexes(facts, window)
+    breakdowns = {
+        d: patterns.breakdown(facts, window, d, weeks_of=weeks_of) for d in patterns.DIMENSIONS
+    }
     repeat_all, repeat_hard = customers.repeat_contacts(facts, window.start, repeat_days)
     churn = customers.silent_churn(facts, now, churn_days)
     return Overview(
         now=now,
         window=window,
         facts=facts,
-        overall=patterns.overall(facts, window),
+        overall=patterns.overall(facts, window, weeks_of),
         breakdowns=breakdowns,
         causes=cause_rows(visible, breakdowns["cause"], window, now),
         repeat_all=repeat_all,

@@ -1,5 +1,7 @@
 """Insights files a conversation under the stored Conversation.started_at and
-never aggregates over the messages to find it (docs/insights.md, "Benchmark")."""
+never aggregates over the messages to find it; the helpers that keep its big
+queries cheap on PostgreSQL (epoch seconds, id arrays) change no result
+(docs/insights.md, "Benchmark")."""
 
 from __future__ import annotations
 
@@ -11,6 +13,7 @@ from django.utils import timezone
 
 from calmdesk.actions import receive
 from calmdesk.insights import patterns
+from calmdesk.insights.base import Window, ids_in
 from calmdesk.models import Conversation
 from tests.conftest import inbound
 from tests.insights.helpers import talk
@@ -59,3 +62,32 @@ def test_facts_end_at_until(org):
         Conversation.objects.all(), now - timedelta(days=30), now - timedelta(days=5)
     )
     assert [f.id for f in facts] == [inside.pk]
+
+
+def test_facts_keep_the_microsecond_and_fall_in_the_right_week(org):
+    # PostgreSQL loads the start as epoch seconds (patterns.EpochSeconds): one
+    # microsecond either side of a week's first instant must stay in its week
+    now = timezone.now()
+    window = Window.last(4, now)
+    monday = window.weeks[-1]
+    before = talk(at=monday - timedelta(microseconds=1))
+    on = talk(at=monday)
+    facts = patterns.load_facts(Conversation.objects.all(), window.start, now)
+    weeks = dict(zip((f.id for f in facts), patterns.week_indexes(facts, window), strict=True))
+    started = {f.id: f.started for f in facts}
+    assert started[before.pk] == monday - timedelta(microseconds=1)
+    assert started[on.pk] == monday
+    assert (weeks[before.pk], weeks[on.pk]) == (len(window.weeks) - 2, len(window.weeks) - 1)
+
+
+def test_ids_in_filters_by_a_long_list_of_ids(org):
+    # silent churn and revenue at risk look up every customer of the cohort at once
+    convs = [talk(days_ago=d) for d in (1, 2, 3)]
+    wanted = [convs[0].pk, convs[2].pk]
+    many = wanted + list(range(10**6, 10**6 + 50_000))
+    with CaptureQueriesContext(connection) as ctx:
+        got = Conversation.objects.filter(ids_in("id", many, "default"))
+        assert sorted(got.values_list("id", flat=True)) == sorted(wanted)
+    if connection.vendor == "postgresql":  # one array parameter, not 50,002
+        assert "= ANY(" in ctx.captured_queries[-1]["sql"]
+    assert not Conversation.objects.filter(ids_in("id", [], "default")).exists()
