@@ -412,7 +412,7 @@ def fine_tune(
         f"{len(ho):,} held out, {len(aux)} extra training-only outputs, {len(own)} own anger output(s), {s.epochs} epoch(s) of {steps_per_epoch:,} steps, {s.threads} thread(s), seed {s.seed}"
         f"{'' if s.order_seed is None else f', order seed {s.order_seed}'}; work dir {work}"
     )
-    best: tuple[float, int, dict, dict] | None = None
+    best: tuple[float, int, float] | None = None  # (held-out mean, epoch, anger mix)
     t0 = time.perf_counter()
     step = 0
     for epoch in range(1, s.epochs + 1):
@@ -438,7 +438,7 @@ def fine_tune(
             if step >= total:
                 break
         mix, probs = held_out(model)
-        thresholds, scores = choose_thresholds(probs, rows, ho)
+        scores = choose_thresholds(probs, rows, ho)[1]
         mean = float(np.mean(list(scores.values()))) if scores else 0.0
         log(
             f"  epoch {epoch}: held-out {scores} mean {mean:.2f}"
@@ -447,15 +447,14 @@ def fine_tune(
         )
         torch.save(model.state_dict(), work / f"epoch{epoch}.pt")
         if best is None or mean > best[0]:
-            best = (mean, epoch, thresholds, scores)
+            best = (mean, epoch, mix)
         if step >= total:
             break
     assert best is not None
-    mean, epoch, _, _ = best
+    mean, epoch, mix = best
     log(f"fine-tune: best held-out epoch {epoch} (mean {mean:.2f})")
     model.load_state_dict(torch.load(work / f"epoch{epoch}.pt"))
     model.eval()
-    mix = held_out(model)[0]
     if own:
         log(f"fine-tune: anger = {mix} x shared + {1 - mix:g} x own anger output(s)")
     onnx_bytes = export_onnx(model, functools.partial(exported_cls, own=own, mix=mix), work)
