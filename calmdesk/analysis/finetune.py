@@ -203,23 +203,6 @@ def own_anger_columns(rows: Rows, first: int):
     return y, m, list(range(first, first + len(present)))
 
 
-def mix_anger(probs, own: Sequence[int], rows: Rows, idx, grid: Sequence[float]):
-    """(w, probabilities of OUTPUTS): anger = w * shared + (1 - w) * the mean of the own
-    anger columns, w from `grid` with the best held-out anger score (ties: larger w)."""
-    from calmdesk.analysis.holdout import choose_thresholds
-
-    mine = probs[:, list(own)].mean(axis=1)
-    best = None
-    for w in sorted(grid, reverse=True):
-        p = probs[:, : len(OUTPUTS)].copy()
-        p[:, ANGER] = w * probs[:, ANGER] + (1 - w) * mine
-        v = choose_thresholds(p, rows, idx)[1].get("anger", -1.0)
-        if best is None or v > best[0]:
-            best = (v, float(w), p)
-    assert best is not None
-    return best[1], best[2]
-
-
 # ------------------------------------------------------------------ the model
 
 
@@ -370,7 +353,7 @@ def fine_tune(
     repeat = np.array([s.anger_only_repeat if x in ANGER_ONLY_SOURCES else 1 for x in rows.sources])
     tr_epoch = np.concatenate([tr] + [tr[repeat[tr] > r] for r in range(1, int(repeat.max()))])
     from calmdesk.analysis.backends.encoder import encode_ids, tokenizer
-    from calmdesk.analysis.holdout import choose_for_export, choose_thresholds
+    from calmdesk.analysis.holdout import choose_for_export, choose_thresholds, mix_anger
 
     tok = tokenizer()
     encs = tok.encode_batch(rows.texts)  # once: every epoch's batches reuse them

@@ -1,6 +1,7 @@
 """Choices a fine-tuning run makes on its held-out rows (a part of the TRAINING data):
-each output's threshold and, where a lexical head sits beside the encoder at run
-time, the blend of the two. Used by `calmdesk train --fine-tune` and `--soup`.
+each output's threshold, the anger mix of a run with an anger output per source
+and, where a lexical head sits beside the encoder at run time, the blend of the
+two. Used by `calmdesk train --fine-tune` and `--soup`.
 
 Pure Python; imports no Django.
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from calmdesk.analysis.finetune import OUTPUTS, Log, Rows, Settings, _stderr
+from calmdesk.analysis.finetune import ANGER, OUTPUTS, Log, Rows, Settings, _stderr
 
 
 def choose_thresholds(probs, rows: Rows, idx) -> tuple[dict[str, float], dict[str, float]]:
@@ -46,6 +47,21 @@ def choose_thresholds(probs, rows: Rows, idx) -> tuple[dict[str, float], dict[st
         thresholds[name] = float(t)
         scores[name] = round(100 * v, 2)
     return thresholds, scores
+
+
+def mix_anger(probs, own: Sequence[int], rows: Rows, idx, grid: Sequence[float]):
+    """(w, probabilities of OUTPUTS): anger = w * shared + (1 - w) * the mean of the own
+    anger columns, w from `grid` with the best held-out anger score (ties: larger w)."""
+    mine = probs[:, list(own)].mean(axis=1)
+    best = None
+    for w in sorted(grid, reverse=True):
+        p = probs[:, : len(OUTPUTS)].copy()
+        p[:, ANGER] = w * probs[:, ANGER] + (1 - w) * mine
+        v = choose_thresholds(p, rows, idx)[1].get("anger", -1.0)
+        if best is None or v > best[0]:
+            best = (v, float(w), p)
+    assert best is not None
+    return best[1], best[2]
 
 
 def choose_for_export(

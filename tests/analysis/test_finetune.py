@@ -285,11 +285,11 @@ def test_the_anger_mix_is_the_one_that_scores_best_on_held_out_rows():
     probs = np.zeros((16, 7), np.float32)
     probs[:, 6] = truth * 0.8 + 0.1  # the own output is right, the shared one is noise
     probs[:, 0] = noise
-    w, mixed = finetune.mix_anger(probs, [6], rows, ho, (1.0, 0.5, 0.0))
+    w, mixed = holdout.mix_anger(probs, [6], rows, ho, (1.0, 0.5, 0.0))
     assert w == 0.0 and mixed.shape == (16, 6)
     assert np.allclose(mixed[:, 0], probs[:, 6])
     probs[:, [0, 6]] = probs[:, [6, 0]]  # now the shared output is right
-    w, mixed = finetune.mix_anger(probs, [6], rows, ho, (1.0, 0.5, 0.0))
+    w, mixed = holdout.mix_anger(probs, [6], rows, ho, (1.0, 0.5, 0.0))
     assert w == 1.0 and np.allclose(mixed[:, 0], truth * 0.8 + 0.1)
 
 
