@@ -359,13 +359,11 @@ def fine_tune(
     encs = tok.encode_batch(rows.texts)  # once: every epoch's batches reuse them
     lens = np.array([min(len(e.ids), s.max_tokens) for e in encs], np.int64)
     hold_texts = [rows.texts[i] for i in ho]
-    own: list[int] = []
     if s.anger_per_source:
         y, m, own = own_anger_columns(rows, len(OUTPUTS) + len(aux))
-        targets, masks = torch.from_numpy(y), torch.from_numpy(m)
     else:
-        targets = torch.tensor(rows.targets, dtype=torch.float32)
-        masks = torch.tensor(rows.masks, dtype=torch.float32)
+        y, m, own = np.asarray(rows.targets, np.float32), np.asarray(rows.masks, np.float32), []
+    targets, masks = torch.from_numpy(y), torch.from_numpy(m)
     width = len(OUTPUTS) + len(aux) + len(own)
 
     def held_out(model) -> tuple[float, Any]:  # (anger mix, probabilities of OUTPUTS)

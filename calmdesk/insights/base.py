@@ -78,13 +78,17 @@ def _from_epoch(seconds: float) -> datetime:
     return datetime.fromtimestamp(seconds, UTC)
 
 
-def fast_datetime(expr, db: str) -> tuple[Any, Callable[[float], datetime] | None]:
-    """(what to select for the datetime `expr`, how to turn a loaded value back into
-    the datetime): on PostgreSQL its epoch seconds and datetime.fromtimestamp,
-    elsewhere the datetime itself and None. For queries that load many rows."""
+def _as_loaded(value: datetime) -> datetime:
+    return value
+
+
+def fast_datetime(expr, db: str) -> tuple[Any, Callable[[Any], datetime]]:
+    """(what to select for the datetime `expr`, how to turn a loaded value into the
+    datetime): on PostgreSQL its epoch seconds and datetime.fromtimestamp,
+    elsewhere the datetime itself as loaded. For queries that load many rows."""
     if connections[db].vendor == "postgresql":
         return EpochSeconds(expr), _from_epoch
-    return expr, None
+    return expr, _as_loaded
 
 
 class InArray(Func):

@@ -38,8 +38,6 @@ def complaints_since(visible: QuerySet[Conversation], since: datetime) -> list[C
         .annotate(at=at)
         .values_list("cause_id", "at", "conversation_id")
     )
-    if to_datetime is None:
-        return [Complaint(*r) for r in rows.iterator(chunk_size=5000)]
     return [Complaint(c, to_datetime(t), v) for c, t, v in rows.iterator(chunk_size=5000)]
 
 

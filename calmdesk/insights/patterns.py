@@ -75,7 +75,7 @@ def load_facts(visible: QuerySet[Conversation], since: datetime, until: datetime
         out.append(
             Fact(
                 cid,
-                to_datetime(started) if to_datetime else started,
+                to_datetime(started),
                 channel,
                 team,
                 loc,
