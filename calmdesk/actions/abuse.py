@@ -194,6 +194,16 @@ def active_block(customer_id: int, channel: str, now: datetime) -> ContactBlock 
     )
 
 
+def customers_maybe_blocked(start: datetime, end: datetime) -> set[int]:
+    """Customers with a block (of any kind, on any channel) in force at some time
+    in [start, end]: the only ones `active_block` can find anything for then."""
+    return set(
+        ContactBlock.objects.filter(
+            lifted_at__isnull=True, starts_at__lte=end, ends_at__gt=start
+        ).values_list("customer_id", flat=True)
+    )
+
+
 def _affected(block: ContactBlock):
     qs = Conversation.objects.filter(customer=block.customer, status__in=ACTIVE)
     if block.kind == BlockKind.PAUSE:

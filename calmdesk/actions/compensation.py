@@ -118,7 +118,7 @@ def approval_for(
         )
     from calmdesk.services.playbook_views import conversation_view
 
-    for match in evaluate_rules(conversation_view(conversation), policy):
+    for match in evaluate_rules(conversation_view(conversation, rules=policy), policy):
         for _name, params in match.actions:
             if (
                 isinstance(params, RequireApprovalParams)

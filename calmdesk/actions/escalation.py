@@ -175,7 +175,7 @@ def apply_rules(conversation: Conversation, policy: Policy | None = None) -> Esc
     def escalate(params, rule: str) -> None:
         wanted.append((params.to, params.reason or rule, rule))
 
-    for match in evaluate_rules(conversation_view(conversation), policy):
+    for match in evaluate_rules(conversation_view(conversation, rules=policy), policy):
         handlers = {name: (lambda p: None) for name in ACTION_REGISTRY}
         handlers["escalate"] = lambda p, rule=match.name: escalate(p, rule)
         for name, params in match.actions:
@@ -211,7 +211,7 @@ def after_assessment(
 ) -> None:
     """What a newly assessed message sets off. `route=False` re-evaluates old
     messages (the demo, a backfill) without handing anything over."""
-    from calmdesk.actions.abuse import hold_if_blocked, record_abuse
+    from calmdesk.actions.abuse import customers_maybe_blocked, hold_if_blocked, record_abuse
     from calmdesk.actions.sla import refresh_sla
     from calmdesk.actions.wellbeing import reroute_if_exposed
 
@@ -226,6 +226,9 @@ def after_assessment(
     by_conversation: dict[int, list[Message]] = {}
     for m in messages:
         by_conversation.setdefault(m.conversation_id, []).append(m)
+    # one query for the batch instead of one per message: blocks are rare
+    times = [m.created_at for m in messages]
+    blocked = customers_maybe_blocked(min(times), max(times)) if times else set()
     for conversation_id, batch in by_conversation.items():
         with transaction.atomic():
             conversation = (
@@ -236,7 +239,8 @@ def after_assessment(
             held = False
             for m in batch:
                 m.conversation = conversation
-                held = hold_if_blocked(m, m.created_at) is not None or held
+                if conversation.customer_id in blocked:
+                    held = hold_if_blocked(m, m.created_at) is not None or held
                 if not held:
                     record_abuse(m, policy)
             refresh_sla(conversation, now, policy=policy)

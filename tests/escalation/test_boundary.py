@@ -130,3 +130,23 @@ def test_swearing_at_a_situation_can_be_dismissed(org):
     do_dismiss_warning(org.alex, w, "swearing at the parcel, not at us")
     w.refresh_from_db()
     assert w.state == "dismissed"
+
+
+def test_the_batch_check_for_blocks_finds_exactly_the_blocks_in_force(org):
+    """after_assessment asks once per batch which customers may be blocked, then
+    looks closer only at those: a block in force at any time of the batch counts,
+    one that ended before it, starts after it or was lifted does not."""
+    from datetime import timedelta
+
+    from calmdesk.actions.abuse import customers_maybe_blocked
+
+    c = _abusive(org)
+    block = do_block(org.lee, c, "pause", 24, "Cooling-off period")
+    start, end = block.starts_at, block.ends_at
+    hour = timedelta(hours=1)
+    assert customers_maybe_blocked(start, start) == {c.customer_id}
+    assert customers_maybe_blocked(end - hour, end + hour) == {c.customer_id}
+    assert customers_maybe_blocked(end, end + hour) == set()  # over by then
+    assert customers_maybe_blocked(start - 2 * hour, start - hour) == set()  # not yet
+    do_lift_block(org.lee, block, "apologised by phone")
+    assert customers_maybe_blocked(start, end) == set()

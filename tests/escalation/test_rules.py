@@ -165,3 +165,38 @@ def test_an_agent_escalates_by_hand_to_a_lead_but_not_a_manager(client, org):
     client.post(f"/escalation/c/{c.pk}/escalate/", {"level": "lead", "reason": "needs sign-off"})
     c.refresh_from_db()
     assert c.escalation_level == "lead" and c.escalation_reason == "needs sign-off"
+
+
+def test_the_rules_view_loads_only_what_the_rules_can_read(org):
+    """after_assessment builds the view for the rules without the parts no rule
+    could match on (playbook.rules.parts_needed): the same answer, fewer queries."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from calmdesk.playbook import evaluate_rules, load_policy
+    from calmdesk.services.playbook_views import conversation_view
+
+    policy = load_policy()
+    calm = conversation(level="calm", difficulty=10)
+    third = conversation(
+        body="This is the THIRD time I'm writing about this.",
+        level="tense",
+        difficulty=40,
+        evidence={"repeat_contact": ["THIRD time"]},
+        email="third@example.com",
+        name="Ola Third",
+    )
+    fewer = {}
+    for c in (calm, third):
+        with CaptureQueriesContext(connection) as whole_queries:
+            whole = conversation_view(c)
+        with CaptureQueriesContext(connection) as rules_queries:
+            light = conversation_view(c, rules=policy)
+        names = [m.name for m in evaluate_rules(whole, policy)]
+        assert [m.name for m in evaluate_rules(light, policy)] == names
+        fewer[c.pk] = len(whole_queries) - len(rules_queries)
+    assert names == ["Third contact about the same issue"]
+    # calm: no identities, no history (three counts), no abuse warnings
+    assert fewer[calm.pk] == 5
+    # tense: the habitual-claimant rule may match, so the history is read
+    assert fewer[third.pk] == 2
