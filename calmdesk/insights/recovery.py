@@ -97,6 +97,8 @@ class Rate:
         return wilson(self.hits, self.n) if self.n else None
 
     def text(self) -> str:
+        if not self.n:
+            return "no known outcomes yet"
         if not self.enough:
             return f"too few to tell ({self.hits} of {self.n})"
         low, high = self.interval or (0, 0)

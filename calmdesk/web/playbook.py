@@ -60,7 +60,7 @@ def coach_context(result: CoachResult | None) -> dict:
         return {"coach": None}
     ordered = sorted(result.findings, key=lambda f: (f.severity != "blocking", f.start))
     findings = [
-        {**f.to_dict(), "message": f.message, "label": f.kind.replace("_", " ")} for f in ordered
+        {**f.to_dict(), "message": f.message, "label": f.label} for f in ordered
     ]
     return {
         "coach": result,

@@ -131,6 +131,11 @@ def test_outcomes_rate_and_remedies_match_the_known_answers(history, settings):
     assert c.verdict.startswith("No clear difference")
 
 
+def test_no_known_outcome_is_not_shown_as_a_fraction():
+    assert rec.Rate(0, 0, 5).text() == "no known outcomes yet"
+    assert rec.Rate(1, 2, 5).text() == "too few to tell (1 of 2)"
+
+
 def test_small_samples_are_never_read_as_a_rate(history, settings):
     with time_machine.travel("2026-03-20 09:00:00+00:00", tick=False):
         s = rec.summary(timezone.now() - timedelta(days=90), min_sample=20)
@@ -209,6 +214,8 @@ def test_recovery_pages(client, org, history):
     assert page.status_code == 200
     text = page.content.decode()
     assert "Recovery rate" in text and "11 of 16" in text and "No clear difference" in text
+    # remedies by the policy's labels, not their keys
+    assert "<th scope=\"row\">A refund</th>" in text and ">refund<" not in text
     client.force_login(org.alex.user)
     assert client.get("/follow-up/recovery/").status_code == 403  # agents: their own cases only
     card = client.get(f"/follow-up/customers/{history[('csat5', 0)].customer_id}/")

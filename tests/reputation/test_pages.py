@@ -142,6 +142,10 @@ def test_review_page_draft_check_and_approve(client, stores):
         {"body": "Mike Thornton, you're wrong.", "action": "approve"},
     )
     assert bad.status_code == 422 and bad.context["draft"].blocking
+    # findings are named for people, and the message says whose data it is
+    shown = bad.content.decode()
+    assert "public personal data" in shown and "public_personal_data" not in shown
+    assert "customer&#x27;s full name" in shown
     checked = c.post(f"/reputation/r/{review.pk}/reply/", {"body": draft.text, "action": "check"})
     assert checked.status_code == 200 and not checked.context["draft"].blocking
     done = c.post(f"/reputation/r/{review.pk}/reply/", {"body": draft.text, "action": "approve"})

@@ -31,6 +31,11 @@ class Finding:
     suggestion: str  # replace reply[start:end] with this ("" = delete it)
     message: str = ""  # one line for people; not part of to_dict()
 
+    @property
+    def label(self) -> str:
+        """The kind for people: "missing apology", not "missing_apology"."""
+        return self.kind.replace("_", " ")
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "kind": self.kind,

@@ -119,6 +119,18 @@ def _exempt(st: CoachState) -> list[tuple[int, int]]:
     return out
 
 
+_PRIVATE = {
+    "email": "A public reply shows no email address except the team's public contact "
+    "(public_reply.default_contact or the location's); take details to a private channel.",
+    "phone": "A public reply shows no phone number except the team's public contact "
+    "(public_reply.default_contact or the location's); take details to a private channel.",
+    "order_number": "A public reply must not show the customer's order number; "
+    "take details to a private channel.",
+    "full_name": "A public reply must not show the customer's full name; "
+    "use their first name only.",
+}
+
+
 def check_personal_data(st: CoachState) -> None:
     if not st.public:
         return
@@ -153,5 +165,5 @@ def check_personal_data(st: CoachState) -> None:
             e,
             f"public_reply.forbid.{what}",
             suggestion,
-            f"A public reply must not show the customer's {what.replace('_', ' ')}; take details to a private channel.",
+            _PRIVATE[what],
         )

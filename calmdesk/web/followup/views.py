@@ -40,6 +40,7 @@ from calmdesk.models import (
     SurveyKind,
     Team,
 )
+from calmdesk.playbook import load_policy
 from calmdesk.playbook.followup import load_plan
 from calmdesk.playbook.followup import render as fill
 from calmdesk.web.auth import SUPERVISORS, agent_required
@@ -125,6 +126,11 @@ def recovery(request):
     since = timezone.now() - timedelta(days=days)
     summary = rec.summary(since, conversations=visible_conversations(request.agent))
     cases = sorted(summary.cases, key=lambda c: c.resolved_at, reverse=True)[:50]
+    labels = {key: o.label for key, o in load_policy().compensation.options.items()}
+    remedies = [
+        (labels.get(key, key.replace("_", " ").capitalize()), *rest)
+        for key, *rest in summary.by_remedy
+    ]
     return render(
         request,
         "calmdesk/followup/recovery.html",
@@ -133,6 +139,7 @@ def recovery(request):
             "nav": "recovery",
             "s": summary,
             "cases": cases,
+            "remedies": remedies,
             "days": days,
             "periods": PERIODS,
             "known": summary.recovered + summary.not_recovered,
