@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
+from functools import partial
 
-from calmdesk.api.auth import AUTH
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+
+from calmdesk.api.auth import AUTH, unauthorized
 from calmdesk.api.conversations import router as read_router
 from calmdesk.api.escalation import router as escalation_router
 from calmdesk.api.followup import router as followup_router
@@ -20,6 +23,7 @@ api = NinjaAPI(
     urls_namespace="api",
     docs_url="/docs",
 )
+api.add_exception_handler(AuthenticationError, partial(unauthorized, api=api))
 api.add_router("/", messages_router)
 api.add_router("/", read_router)
 api.add_router("/", playbook_router)

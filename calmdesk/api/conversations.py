@@ -1,7 +1,10 @@
 """Read endpoints: conversations (with messages and assessments) and customers."""
 
-from django.db.models import Prefetch
-from ninja import Query, Router, Schema
+from collections.abc import Callable
+
+from django.db.models import Prefetch, QuerySet
+from ninja import Field, Query, Router, Schema
+from ninja.errors import ValidationError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from calmdesk.access import (
@@ -11,15 +14,44 @@ from calmdesk.access import (
     visible_customers,
 )
 from calmdesk.api.schemas import ConversationDetail, ConversationOut, CustomerOut
-from calmdesk.models import Identity, Message
+from calmdesk.models import Identity, Message, Team
+from calmdesk.models.choices import Channel, Level, Status
 
 router = Router(tags=["read"])
 
+DEFAULT_LIMIT = 100
+MAX_LIMIT = 200  # a larger `limit` is a 422 (docs/api.md), not silently clamped
+
+
+class Pagination(LimitOffsetPagination):
+    """`limit` (1..MAX_LIMIT, default DEFAULT_LIMIT) and `offset`."""
+
+    class Input(Schema):
+        limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
+        offset: int = Field(0, ge=0)
+
+
+class _Page:
+    """A queryset seen through `out`: the paginator counts and slices the
+    queryset in SQL, and only the rows of the page are turned into dicts."""
+
+    def __init__(self, qs: QuerySet, out: Callable) -> None:
+        self.qs, self.out = qs, out
+
+    def all(self) -> "_Page":
+        return self
+
+    def count(self) -> int:
+        return self.qs.count()
+
+    def __getitem__(self, page: slice) -> list[dict]:
+        return [self.out(row) for row in self.qs[page]]
+
 
 class ConversationFilters(Schema):
-    status: str | None = None
-    level: str | None = None
-    channel: str | None = None
+    status: Status | None = None
+    level: Level | None = None
+    channel: Channel | None = None
     team: str | None = None
     customer_id: int | None = None
     awaiting_reply: bool | None = None
@@ -48,9 +80,12 @@ def _conversation_out(c) -> dict:
 
 
 @router.get("/conversations", response=list[ConversationOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_conversations(request, filters: Query[ConversationFilters]):
-    """Conversations visible to the caller, hardest first. Filters combine."""
+    """Conversations visible to the caller, hardest first. Filters combine;
+    an unknown status, level, channel or team is a 422."""
+    if filters.team and not Team.objects.filter(slug=filters.team).exists():
+        raise ValidationError([{"loc": ["query", "team"], "msg": f"unknown team {filters.team!r}"}])
     qs = visible_conversations(request.agent).select_related(
         "team", "customer", "assignee__user", "location"
     )
@@ -66,7 +101,7 @@ def list_conversations(request, filters: Query[ConversationFilters]):
         qs = qs.filter(customer_id=filters.customer_id)
     if filters.awaiting_reply is not None:
         qs = qs.filter(awaiting_reply=filters.awaiting_reply)
-    return [_conversation_out(c) for c in qs.order_by("-difficulty", "last_inbound_at", "id")]
+    return _Page(qs.order_by("-difficulty", "last_inbound_at", "id"), _conversation_out)
 
 
 @router.get("/conversations/{conversation_id}", response=ConversationDetail)
@@ -109,7 +144,7 @@ def _customer_out(c) -> dict:
 
 
 @router.get("/customers", response=list[CustomerOut])
-@paginate(LimitOffsetPagination)
+@paginate(Pagination)
 def list_customers(request, filters: Query[CustomerFilters]):
     qs = visible_customers(request.agent).prefetch_related(
         Prefetch("identities", queryset=Identity.objects.order_by("kind", "value"))
@@ -118,7 +153,7 @@ def list_customers(request, filters: Query[CustomerFilters]):
         qs = qs.filter(name__icontains=filters.q) | qs.filter(
             identities__value__icontains=filters.q.lower()
         )
-    return [_customer_out(c) for c in qs.distinct().order_by("id")]
+    return _Page(qs.distinct().order_by("id"), _customer_out)
 
 
 @router.get("/customers/{customer_id}", response=CustomerOut)

@@ -13,7 +13,7 @@ from calmdesk.actions import receive
 from calmdesk.api.schemas import BatchCreated, ErrorOut, MessageCreated, MessageIn
 from calmdesk.intake.types import Inbound, InboundCustomer, InboundError
 from calmdesk.jobs import queue_assessment
-from calmdesk.models import Location, Team
+from calmdesk.models import Agent, Location, Team
 
 router = Router(tags=["intake"])
 
@@ -46,22 +46,35 @@ def _errors(exc: ValidationError, batch: bool) -> list[dict]:
     return out
 
 
-def _unknown_refs(inbounds: list[Inbound], batch: bool) -> dict | None:
-    """Check every location and team named exists before writing anything."""
+def _check_refs(inbounds: list[Inbound], batch: bool, agent: Agent) -> tuple[int, dict] | None:
+    """Before writing anything: every location and team named exists (else 422),
+    and an agent's or lead's token names only its own teams (else 403), be it
+    by `team` or by a `location` that belongs to a team. Managers and admins
+    may post into any team; a message naming neither goes to the default team."""
     locations = {i.location for i in inbounds if i.location}
     teams = {i.team for i in inbounds if i.team}
-    known_locations = set()
-    for slug, name in Location.objects.filter(
+    location_team: dict[str, str | None] = {}
+    for slug, name, team_slug in Location.objects.filter(
         Q(slug__in=locations) | Q(name__in=locations)
-    ).values_list("slug", "name"):
-        known_locations |= {slug, name}
+    ).values_list("slug", "name", "team__slug"):
+        location_team[slug] = location_team[name] = team_slug
     known_teams = set(Team.objects.filter(slug__in=teams).values_list("slug", flat=True))
+    own_teams = None if agent.sees_all_teams else {t.slug for t in agent.teams.all()}
     for index, inbound in enumerate(inbounds):
         loc = ["body", index] if batch else ["body"]
-        if inbound.location and inbound.location not in known_locations:
-            return {"loc": [*loc, "location"], "msg": f"unknown location {inbound.location!r}"}
+        if inbound.location and inbound.location not in location_team:
+            return 422, {"loc": [*loc, "location"], "msg": f"unknown location {inbound.location!r}"}
         if inbound.team and inbound.team not in known_teams:
-            return {"loc": [*loc, "team"], "msg": f"unknown team {inbound.team!r}"}
+            return 422, {"loc": [*loc, "team"], "msg": f"unknown team {inbound.team!r}"}
+        field, team = ("team", inbound.team) if inbound.team else ("location", None)
+        if team is None and inbound.location:
+            team = location_team[inbound.location]
+        if own_teams is not None and team and team not in own_teams:
+            return 403, {
+                "loc": [*loc, field],
+                "msg": f"you may not post into team {team!r}: you are not on it "
+                "(only managers and admins may post into any team)",
+            }
     return None
 
 
@@ -71,6 +84,8 @@ def _unknown_refs(inbounds: list[Inbound], batch: bool) -> dict | None:
         200: MessageCreated | BatchCreated,
         201: MessageCreated | BatchCreated,
         400: ErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
         413: ErrorOut,
         422: ErrorOut,
     },
@@ -123,9 +138,9 @@ def post_messages(request):
             loc = ["body", index] if batch else ["body"]
             return Status(422, {"detail": [{"loc": loc, "msg": str(exc)}]})
         inbounds.append(inbound)
-    problem = _unknown_refs(inbounds, batch)
+    problem = _check_refs(inbounds, batch, request.agent)
     if problem:
-        return Status(422, {"detail": [problem]})
+        return Status(problem[0], {"detail": [problem[1]]})
     results = []
     try:
         # One transaction for the batch (each message still its own savepoint):

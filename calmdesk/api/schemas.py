@@ -1,14 +1,20 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, Literal
 
+from django.utils import timezone
 from ninja import Schema
 from pydantic import Field, field_validator
 
 from calmdesk.intake.types import MAX_BODY_CHARS
 
 ChannelName = Literal["email", "chat", "sms", "review", "social", "api"]
+
+# How far in the future a message's `sent_at` may be (the sender's clock
+# running ahead of ours); later is a 422, as a future time would sort the
+# message first and show it as just arrived for as long as it stays future.
+MAX_CLOCK_SKEW = timedelta(minutes=5)
 
 
 class CustomerIn(Schema):
@@ -36,6 +42,12 @@ class MessageIn(Schema):
     def _aware(cls, value: datetime | None) -> datetime | None:
         if value is not None and value.tzinfo is None:
             raise ValueError("sent_at must include a time zone, e.g. 2026-11-23T09:30:00Z")
+        if value is not None and value > timezone.now() + MAX_CLOCK_SKEW:
+            minutes = int(MAX_CLOCK_SKEW.total_seconds() // 60)
+            raise ValueError(
+                f"sent_at {value.isoformat()} is in the future "
+                f"(more than {minutes} minutes ahead of the server's clock)"
+            )
         return value
 
 
