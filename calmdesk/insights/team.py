@@ -14,12 +14,13 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 
-from calmdesk.insights.base import difficult_q, has_field, optional_model
-from calmdesk.models import Agent, Conversation, ReplyReview
+from calmdesk.insights.base import difficult_q, has_field, optional_model, started_between
+from calmdesk.models import Agent, Conversation, ReplyReview, Status
 
 NOT_TRACKED = "not tracked yet"
+ACTIVE = (Status.OPEN, Status.PENDING)  # the SLA clocks still run (calmdesk.actions.sla)
 BANDS = (("low", "Below 60", 0, 59), ("mid", "60–79", 60, 79), ("high", "80 and over", 80, 100))
 
 
@@ -30,10 +31,11 @@ class Figure:
     tracked: bool = False
     numerator: int | None = None
     denominator: int | None = None
-    value: float | None = None  # a rate 0..1 or a mean, per `unit`
-    unit: str = "rate"  # "rate" | "score"
+    value: float | None = None  # a rate 0..1, a mean or a count, per `unit`
+    unit: str = "rate"  # "rate" | "score" | "count"
     note: str = ""
     ids: list[int] = field(default_factory=list, repr=False)  # conversations behind it
+    counted: str = ""  # what the numerator counts: "40 of 54 <counted>"
 
     @property
     def display(self) -> str:
@@ -41,30 +43,70 @@ class Figure:
             return NOT_TRACKED
         if self.value is None:
             return "too few to tell" if self.denominator else "no cases yet"
-        return f"{100 * self.value:.0f}%" if self.unit == "rate" else f"{self.value:.1f}"
+        if self.unit == "rate":
+            return f"{100 * self.value:.0f}%"
+        return f"{self.value:.0f}" if self.unit == "count" else f"{self.value:.1f}"
+
+    @property
+    def cases(self) -> str:
+        """The cases behind the value, "n of m <counted>" ("" when not tracked)."""
+        if not self.tracked or self.denominator is None or self.numerator is None:
+            return ""
+        return f"{self.numerator} of {self.denominator} {self.counted}".strip()
 
 
-def _rate(key, label, ids_hit: list[int], ids_all: list[int], note: str) -> Figure:
+def _rate(
+    key, label, ids_hit: list[int], ids_all: list[int], note: str, counted: str = ""
+) -> Figure:
     n, d = len(ids_hit), len(ids_all)
-    return Figure(key, label, True, n, d, n / d if d else None, note=note, ids=ids_hit)
+    return Figure(
+        key, label, True, n, d, n / d if d else None, note=note, ids=ids_hit, counted=counted
+    )
 
 
 def sla_compliance(visible: QuerySet[Conversation], start: datetime, end: datetime) -> Figure:
-    """Share of conversations with an SLA due in the period that were not breached.
+    """Share of the conversations that started in the period whose SLA was never breached.
 
-    Wire: reads Conversation.sla_due_at / sla_breached_at (issue 6)."""
+    Every conversation has SLA targets (the policy's, by channel and level).
+    `sla_due_at` cannot be used: `refresh_sla` moves it after each reply and
+    clears it at resolution, so only the late ones would keep one. What is
+    kept is `sla_breached_at`, set once by the sweep when a clock ran out and
+    never cleared. Counted: conversations started in the period (`started_at`)
+    that were breached, or resolved/closed without a breach; open ones not
+    breached yet are still running and left out (the note gives their number).
+
+    Wire: reads Conversation.sla_breached_at and status (issue 6)."""
     label = "SLA compliance"
-    if not (has_field(Conversation, "sla_due_at") and has_field(Conversation, "sla_breached_at")):
+    if not has_field(Conversation, "sla_breached_at"):
         return Figure("sla", label, note="SLA targets and breaches are recorded by the SLA area.")
-    due = visible.filter(sla_due_at__gte=start, sla_due_at__lt=end)
-    all_ids = list(due.values_list("pk", flat=True))
-    breached = list(due.filter(sla_breached_at__isnull=False).values_list("pk", flat=True))
-    met = sorted(set(all_ids) - set(breached))
-    fig = _rate(
-        "sla", label, met, all_ids, "Conversations due in the period answered within target."
+    started = visible.filter(started_between(start, end))
+    counts = started.aggregate(
+        met=Count("pk", filter=Q(sla_breached_at__isnull=True) & ~Q(status__in=ACTIVE)),
+        running=Count("pk", filter=Q(sla_breached_at__isnull=True, status__in=ACTIVE)),
     )
-    fig.ids = breached  # the link shows the breaches: the ones to look at
-    return fig
+    breached = list(
+        started.filter(sla_breached_at__isnull=False).order_by("pk").values_list("pk", flat=True)
+    )
+    met, total = counts["met"], counts["met"] + len(breached)
+    running = counts["running"]
+    note = (
+        "Conversations that started in the period and are resolved, or breached: "
+        "within target means no SLA deadline (first response, next response, "
+        "resolution) was ever missed. "
+        + (f"{running} still open and not breached are not counted yet. " if running else "")
+        + "The link shows the breached ones."
+    )
+    return Figure(
+        "sla",
+        label,
+        True,
+        met,
+        total,
+        met / total if total else None,
+        note=note,
+        ids=breached,  # the link shows the breaches: the ones to look at
+        counted="within target",
+    )
 
 
 def escalation_rate(visible: QuerySet[Conversation], start: datetime, end: datetime) -> Figure:
@@ -120,31 +162,46 @@ def promises_kept(visible: QuerySet[Conversation], start: datetime, end: datetim
 
 
 def wellbeing_exposure(visible: QuerySet[Conversation], start: datetime, end: datetime) -> Figure:
-    """The most hostile conversations any one agent handled in a shift, in the period.
+    """The most hostile conversations one agent handled in one shift, and how many
+    shifts reached the policy's break threshold (`wellbeing.hostile_per_shift`).
+
+    Only the shifts of agents in the teams whose conversations `visible` holds
+    (a lead sees their own teams' agents, a manager everyone's).
 
     Wire: reads the ShiftExposure model (agent, started_at, hostile) of issue 6."""
-    model = optional_model("ShiftExposure", "agent", "started_at", "hostile")
+    model = optional_model("ShiftExposure", "agent", "started_at", "hostile", "conversation_ids")
     if model is None:
         return Figure(
             "wellbeing",
             "Wellbeing exposure",
-            unit="score",
+            unit="count",
             note="Exposure per agent and shift is recorded by the wellbeing area.",
         )
+    from calmdesk.playbook import load_policy
+
+    limit = load_policy().wellbeing.hostile_per_shift
+    agents = Agent.objects.filter(teams__in=visible.values("team_id"))
     rows = list(
-        model.objects.filter(started_at__gte=start, started_at__lt=end).values_list(
-            "hostile", flat=True
-        )
+        model.objects.filter(
+            started_at__gte=start, started_at__lt=end, agent__in=agents
+        ).values_list("hostile", "conversation_ids")
     )
+    over = [ids for hostile, ids in rows if hostile >= limit]
+    ids = sorted({int(c) for shift in over for c in shift or ()})
     return Figure(
         "wellbeing",
         "Wellbeing exposure",
         True,
-        max(rows, default=0),
+        len(over),
         len(rows),
-        float(max(rows)) if rows else None,
-        unit="score",
-        note="Most hostile conversations one agent handled in one shift.",
+        float(max(h for h, _ in rows)) if rows else None,
+        unit="count",
+        note=(
+            "The most hostile conversations one agent handled in one shift; "
+            f"the cases are the shifts that reached the break threshold ({limit})."
+        ),
+        ids=ids,
+        counted=f"shifts reached {limit} hostile",
     )
 
 
@@ -197,11 +254,12 @@ def csat_after_recovery(visible, start, end) -> Figure:
         "csat",
         "CSAT after recovery",
         True,
-        None,
+        c.after_satisfied.hits,
         c.after_n,
         c.after_mean if enough else None,
         unit="score",
-        note=c.verdict,
+        note=f"Mean of the answers after a difficult case; {c.verdict}",
+        counted="answers rated 4 or 5",
     )
 
 

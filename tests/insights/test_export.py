@@ -72,3 +72,42 @@ def test_a_hostile_location_name_is_exported_as_text(client, org):
 def test_agents_cannot_export(client, org):
     client.force_login(org.alex.user)
     assert client.get(reverse("insights:export", args=["weekly"])).status_code == 403
+
+
+@pytest.mark.django_db
+def test_the_cause_pages_download_link_gives_its_weekly_table(client, org):
+    import html
+    import re
+
+    from calmdesk import actions
+    from calmdesk.actions import do_create_user
+    from calmdesk.models import RootCause, Team
+
+    talk(body="My parcel never arrived!", days_ago=2)
+    talk(body="My parcel never arrived!", days_ago=9)
+    actions.do_categorize()
+    cause = RootCause.objects.get(key="delivery")
+    client.force_login(org.lee.user)
+    page = client.get(reverse("insights:cause", args=[cause.pk])).content.decode()
+    links = re.findall(r'<a class="export" href="([^"]+)" download>Download CSV</a>', page)
+    assert len(links) == 1
+    link = html.unescape(links[0])
+    r = client.get(link)
+    assert r.status_code == 200 and r["Content-Type"].startswith("text/csv")
+    assert f"calmdesk-cause-{cause.pk}-weekly-" in r["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(r.content.decode())))
+    assert rows[0] == ["Week starting", "Complaints", "Period"] and len(rows) == 1 + 12
+    assert sum(int(row[1]) for row in rows[1:]) == 2
+
+    # the same access checks as the page: a lead of another team counts none of them
+    stores = Team.objects.create(name="Stores", slug="stores")
+    kim = do_create_user("kim", "lead", teams=[stores], password="pw-kim-123")
+    client.force_login(kim.user)
+    rows = list(csv.reader(io.StringIO(client.get(link).content.decode())))
+    assert sum(int(row[1]) for row in rows[1:]) == 0
+    client.force_login(org.alex.user)
+    assert client.get(link).status_code == 403
+    client.force_login(org.morgan.user)
+    missing = reverse("insights:export", args=[f"cause-{cause.pk + 1000}-weekly"])
+    assert client.get(missing).status_code == 404
+    assert client.get(reverse("insights:export", args=["cause-0-weekly"])).status_code == 404

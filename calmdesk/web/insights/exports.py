@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
@@ -19,6 +22,7 @@ PATTERN_TABLES = {
     "by-location",
 }
 TEAM_TABLES = {"service", "qa", "findings"}
+CAUSE_TABLE = re.compile(r"cause-([1-9]\d{0,11})-weekly")  # one cause's weekly table
 
 
 @require_GET
@@ -33,6 +37,16 @@ def export_table(request, name: str):
 
         data = team_data(request.agent)
         found = {t.name: data[t.name] for t in (data["service"], data["qa"], data["findings"])}
+    elif match := CAUSE_TABLE.fullmatch(name):
+        from calmdesk.access import visible_conversations
+        from calmdesk.models import RootCause
+        from calmdesk.web.insights.drill import weeks_param
+        from calmdesk.web.insights.views import cause_weekly
+
+        cause = get_object_or_404(RootCause, pk=int(match[1]))
+        visible = visible_conversations(request.agent)
+        table = cause_weekly(visible, cause, weeks_param(request), timezone.now())[3]
+        found = {table.name: table}
     else:
         raise Http404("No such table.")
     table = found[name]

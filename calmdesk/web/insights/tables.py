@@ -218,9 +218,7 @@ def customer_table(data: Overview) -> Table:
 def service_table(figures: list[Figure], weeks: int) -> Table:
     t = Table("service", "Service figures", ["Figure", "Value", "Cases", "Notes"])
     for f in figures:
-        cases = (
-            f"{f.numerator} of {f.denominator}" if f.tracked and f.denominator is not None else "—"
-        )
+        cases = f.cases or "—"
         href = drill(figure="service", key=f.key, weeks=weeks) if f.tracked and f.ids else ""
         t.rows.append([Cell(f.label), n(f.display), n(cases, href), Cell(f.note)])
     return t

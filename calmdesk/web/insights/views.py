@@ -143,15 +143,10 @@ def causes_page(request):
     )
 
 
-@require_http_methods(["GET", "POST"])
-@agent_required(roles=SUPERVISORS)
-def cause_page(request, pk: int):
-    cause = get_object_or_404(RootCause.objects.select_related("owner__user"), pk=pk)
-    if request.method == "POST":
-        return _save_owner(request, cause)
-    visible = visible_conversations(request.agent)
-    now = timezone.now()
-    window = Window.last(max(12, weeks_param(request)), now)
+def cause_weekly(visible, cause: RootCause, weeks: int, now):
+    """(window, complaints, weekly counts, table) of one cause: the cause page's chart
+    and table, and its CSV (`cause-<id>-weekly`). At least 12 weeks."""
+    window = Window.last(max(12, weeks), now)
     since = loop.earliest_needed([cause], now, window.start)
     complaints = loop.complaints_since(visible, since)
     weekly = [0] * len(window.weeks)
@@ -159,12 +154,8 @@ def cause_page(request, pk: int):
         i = window.index(c.at) if c.cause_id == cause.pk else None
         if i is not None:
             weekly[i] += 1
-    verdict = loop.verdict_for(cause, complaints, now)
-    chart = charts.before_after(
-        "chart-cause", f"Complaints per week: {cause.label}", window.weeks, weekly, cause.fix_date
-    )
     table = tables.Table(
-        "cause-weekly",
+        f"cause-{cause.pk}-weekly",
         f"Complaints per week: {cause.label}",
         ["Week starting", "Complaints", "Period"],
     )
@@ -175,6 +166,22 @@ def cause_page(request, pk: int):
             else ("after the fix" if w.date() >= cause.fix_date else "before")
         )
         table.rows.append([tables.Cell(f"{w:%Y-%m-%d}"), tables.n(weekly[i]), tables.Cell(period)])
+    return window, complaints, weekly, table
+
+
+@require_http_methods(["GET", "POST"])
+@agent_required(roles=SUPERVISORS)
+def cause_page(request, pk: int):
+    cause = get_object_or_404(RootCause.objects.select_related("owner__user"), pk=pk)
+    if request.method == "POST":
+        return _save_owner(request, cause)
+    visible = visible_conversations(request.agent)
+    now = timezone.now()
+    window, complaints, weekly, table = cause_weekly(visible, cause, weeks_param(request), now)
+    verdict = loop.verdict_for(cause, complaints, now)
+    chart = charts.before_after(
+        "chart-cause", f"Complaints per week: {cause.label}", window.weeks, weekly, cause.fix_date
+    )
     recent = list(
         ConversationCause.objects.filter(cause=cause, conversation__in=visible)
         .select_related("conversation__customer", "conversation__team")
@@ -193,6 +200,7 @@ def cause_page(request, pk: int):
             chart=chart,
             charts=[chart],
             table=table,
+            weeks=len(window.weeks),
             recent=recent,
             owners=owners,
             tab="causes",
