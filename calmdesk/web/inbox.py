@@ -1,14 +1,16 @@
 """The inbox: the agent's queue, hardest first, with filters and their counts.
 
 The same URL answers htmx's poll (every 10 s) with just the results region,
-so new messages appear without a reload.
+so new messages appear without a reload. A page past the last shows the last.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 from django.views.decorators.vary import vary_on_headers
 
 from calmdesk.web import queue
@@ -16,19 +18,23 @@ from calmdesk.web.auth import agent_required
 from calmdesk.web.format import first_line, waiting
 
 
-@require_GET
+@require_safe
 @vary_on_headers("HX-Request")
 @agent_required
 def inbox(request):
     agent = request.agent
     filters = queue.Filters.from_query(request.GET)
     facets, unanswered, total = queue.facets(agent, filters)
+    pages = max(1, -(-total // queue.PAGE_SIZE))
+    poll_href = request.get_full_path()
+    if filters.page > pages:  # past the last page (or none): show the last
+        filters = replace(filters, page=pages)
+        poll_href = request.path + filters.page_query(pages)
     conversations, total = queue.rows(agent, filters, total)
     now = timezone.now()
     for c in conversations:
         c.waiting = waiting(c, now)
         c.summary = c.subject or first_line(c.first_line)
-    pages = max(1, -(-total // queue.PAGE_SIZE))
     context = {
         "agent": agent,
         "filters": filters,
@@ -42,7 +48,7 @@ def inbox(request):
         "pages": pages,
         "prev_href": filters.page_query(filters.page - 1) if filters.page > 1 else "",
         "next_href": filters.page_query(filters.page + 1) if filters.page < pages else "",
-        "poll_href": request.get_full_path(),
+        "poll_href": poll_href,
         "nav": "inbox",
     }
     if request.htmx:

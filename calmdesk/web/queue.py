@@ -40,6 +40,7 @@ from calmdesk.models.choices import LEVEL_RANK, LEVEL_RANK_EXPR
 from calmdesk.playbook.sla import time_left
 
 PAGE_SIZE = 50
+MAX_PAGE = 100_000
 ALL = "all"  # status=all: every status (the default is open)
 FACETS = ("status", "channel", "level", "team", "assignee", "location")
 
@@ -79,7 +80,7 @@ class Filters:
         if status not in (*Status.values, ALL):
             status = Status.OPEN
         assignee = params.get("assignee", "")
-        if assignee not in ("me", "none") and not assignee.isdigit():
+        if assignee not in ("me", "none") and not assignee.isdecimal():
             assignee = ""
         location = params.get("location", "")
         page = params.get("page", "1")
@@ -89,10 +90,10 @@ class Filters:
             level=pick("level", Level.values),
             team=params.get("team", "")[:100],
             assignee=assignee[:12],
-            location=location[:12] if location.isdigit() else "",
+            location=location[:12] if location.isdecimal() else "",
             unanswered=params.get("unanswered", "") == "1",
             q=" ".join(params.get("q", "").split())[:200],
-            page=min(int(page), 100_000) if page.isdigit() and int(page) > 0 else 1,
+            page=_page_number(page),
         )
 
     def query(self, **changes) -> str:
@@ -110,6 +111,15 @@ class Filters:
 
     def page_query(self, page: int) -> str:
         return self.query(page=page)
+
+
+def _page_number(text: str) -> int:
+    """The page asked for, 1 when it is not a number; the view clamps it to the last page."""
+    if not text.isdecimal():
+        return 1
+    if len(text) > 6:  # far past any last page (and int() of a huge string is refused)
+        return MAX_PAGE
+    return min(max(int(text), 1), MAX_PAGE)
 
 
 def _apply(qs: QuerySet, f: Filters, agent: Agent, skip: str = "") -> QuerySet:

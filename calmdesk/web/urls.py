@@ -2,7 +2,16 @@
 
 from django.urls import path
 
-from calmdesk.web import account, conversation, customers, inbox, manager, playbook, policy
+from calmdesk.web import (
+    account,
+    conversation,
+    customers,
+    inbox,
+    manager,
+    notifications,
+    playbook,
+    policy,
+)
 
 urlpatterns = [
     path("login/", account.LoginView.as_view(), name="login"),
@@ -22,5 +31,8 @@ urlpatterns = [
     path("customers/<int:pk>/", customers.customer_page, name="customer"),
     path("customers/<int:pk>/merge/", customers.merge, name="customer_merge"),
     path("manager/", manager.manager, name="manager"),
+    path("notifications/", notifications.notifications_page, name="notifications"),
+    path("notifications/read/", notifications.mark_all_read, name="notifications_read"),
+    path("notifications/<int:pk>/open/", notifications.open_notification, name="notification_open"),
     path("settings/policy/", policy.policy_page, name="policy"),
 ]

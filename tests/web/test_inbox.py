@@ -180,7 +180,54 @@ def test_pagination(client, org, monkeypatch):
     assert _row_ids(first) == [made[0].pk, made[1].pk]
     assert "Page 1 of 3" in first.content.decode()
     assert _row_ids(client.get(reverse("inbox"), {"page": "3"})) == [made[4].pk]
-    assert _row_ids(client.get(reverse("inbox"), {"page": "99"})) == []
+
+
+@pytest.mark.parametrize(
+    ("page", "shown", "rows"),
+    [
+        ("999", "Page 3 of 3", [4]),  # past the last page: the last
+        ("9" * 5000, "Page 3 of 3", [4]),
+        ("abc", "Page 1 of 3", [0, 1]),  # not a number: the first
+        ("²", "Page 1 of 3", [0, 1]),
+        ("0", "Page 1 of 3", [0, 1]),
+    ],
+)
+def test_page_out_of_range_is_clamped(client, org, monkeypatch, page, shown, rows):
+    monkeypatch.setattr(queue, "PAGE_SIZE", 2)
+    made = [
+        make_conversation(
+            team="orders",
+            name=f"P{i}",
+            email=f"p{i}@example.com",
+            difficulty=50 - i,
+            level="difficult",
+        )
+        for i in range(5)
+    ]
+    client.force_login(org.alex.user)
+    response = client.get(reverse("inbox"), {"status": "all", "page": page})
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert _row_ids(response) == [made[i].pk for i in rows]
+    assert shown in html and "Nothing here" not in html
+    if page == "999":  # the poll asks for the page shown, not the one typed
+        assert 'hx-get="/?status=all&amp;page=3"' in html
+        assert 'rel="prev"' in html and 'rel="next"' not in html
+
+
+def test_page_of_an_empty_queue(client, org):
+    client.force_login(org.alex.user)
+    response = client.get(reverse("inbox"), {"page": "7"})
+    html = response.content.decode()
+    assert response.status_code == 200 and "Nothing here" in html and "Page " not in html
+
+
+def test_inbox_answers_head_but_not_post(client, org, queue_of):
+    client.force_login(org.alex.user)
+    head = client.head(reverse("inbox"))
+    assert head.status_code == 200 and head.content == b""
+    assert client.head(reverse("inbox"), HTTP_HX_REQUEST="true").status_code == 200
+    assert client.post(reverse("inbox")).status_code == 405
 
 
 def test_rows_show_what_matters(client, org, queue_of):

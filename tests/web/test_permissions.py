@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, URLResolver, reverse
 
+from calmdesk.actions import notify
 from calmdesk.web import urls as web_urls
 from tests.web.conftest import make_conversation
 
@@ -64,6 +65,15 @@ RULES = {
         row(LOGIN, FORBIDDEN, FORBIDDEN, MOVED, MOVED, MOVED),
     ),
     "manager": ("get", None, None, row(LOGIN, FORBIDDEN, FORBIDDEN, OK, OK, OK)),
+    # Each agent's own notifications; the one in the URL is agent_a's.
+    "notifications": ("get", None, None, row(LOGIN, OK, OK, OK, OK, OK)),
+    "notifications_read": ("post", None, None, row(LOGIN, MOVED, MOVED, MOVED, MOVED, MOVED)),
+    "notification_open": (
+        "post",
+        "notification",
+        None,
+        row(LOGIN, MOVED, MISSING, MISSING, MISSING, MISSING),
+    ),
 }
 
 
@@ -99,7 +109,12 @@ def test_permission_matrix(client, org, name, persona):
     conversation = make_conversation(team="orders", level="hostile", difficulty=90)
     # A second record of the same person in the same team, for the merge form.
     make_conversation(team="orders", name="Dana W.", email="dana.other@example.com")
-    ids = {"conversation": conversation.pk, "customer": conversation.customer_id}
+    [alert] = notify([org.alex], "escalation", "Escalated", conversation=conversation)
+    ids = {
+        "conversation": conversation.pk,
+        "customer": conversation.customer_id,
+        "notification": alert.pk,
+    }
     url = reverse(name, args=[ids[target]] if target else [])
     agent = _user(org, persona)
     if agent is not None:
