@@ -29,6 +29,7 @@ from calmdesk.models import (
 from calmdesk.playbook import Policy, load_policy
 from calmdesk.playbook.ledger import find_promises
 
+TEXT_LIMIT = 500  # Commitment.text
 CLOSING = (CommitmentState.KEPT, CommitmentState.CANCELLED, CommitmentState.BROKEN)
 
 
@@ -86,16 +87,28 @@ def do_add_commitment(
     text: str,
     due_at: datetime,
     owner: Agent | None = None,
+    *,
+    made_at: datetime | None = None,
 ) -> Commitment:
-    """A promise added by hand (e.g. made on the phone)."""
+    """A promise added by hand (e.g. made on the phone), due after `made_at` (default: now).
+
+    Only imported history (the demo) passes an earlier `made_at`, to record a
+    promise that is already overdue.
+    """
     text = " ".join((text or "").split())
     if not text:
         raise ValidationError("Say what was promised.")
+    if len(text) > TEXT_LIMIT:
+        raise ValidationError(
+            f"The promise is {len(text)} characters long; keep it to {TEXT_LIMIT}."
+        )
     if due_at.tzinfo is None:
         raise ValidationError("The due time needs a time zone.")
+    if due_at <= (made_at or timezone.now()):
+        raise ValidationError("The due time is in the past; give a time still to come.")
     row = Commitment.objects.create(
         conversation=conversation,
-        text=text[:500],
+        text=text,
         due_at=due_at,
         owner=owner or actor,
         source=CommitmentSource.MANUAL,

@@ -136,8 +136,8 @@ def _amount(value) -> Decimal:
         amount = Decimal(str(value)).quantize(Decimal("0.01"))
     except (InvalidOperation, ValueError):
         raise ValidationError("Give the amount as a number, e.g. 25 or 12.50.") from None
-    if not amount.is_finite() or amount < 0 or amount > Decimal("1000000"):
-        raise ValidationError("The amount must be between 0 and 1,000,000.")
+    if not amount.is_finite() or amount <= 0 or amount > Decimal("1000000"):
+        raise ValidationError("The amount must be more than 0 and at most 1,000,000.")
     return amount
 
 

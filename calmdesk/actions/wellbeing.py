@@ -45,6 +45,33 @@ def counts(conversation: Conversation, policy: Policy) -> bool:
     )
 
 
+def _shift_for(agent: Agent, now: datetime, policy: Policy) -> ShiftExposure:
+    """The agent's shift that `now` belongs to; one agent's shifts never overlap.
+
+    Replies can be processed out of time order (imports, the demo, a slow
+    hook): an exposure inside a shift joins it; otherwise a new shift starts
+    at `now` and lasts `shift_hours`, or ends where the agent's next shift
+    begins, so history recorded late never rewrites a shift already counted.
+    Serialized per agent by locking the agent's row.
+    """
+    list(Agent.objects.select_for_update().filter(pk=agent.pk).values_list("pk", flat=True))
+    shift = current_shift(agent, now)
+    if shift is not None:
+        return shift
+    ends = now + timedelta(hours=policy.wellbeing.shift_hours)
+    later = (
+        ShiftExposure.objects.filter(agent=agent, started_at__gt=now, started_at__lt=ends)
+        .order_by("started_at")
+        .values_list("started_at", flat=True)
+        .first()
+    )
+    try:
+        with transaction.atomic():
+            return ShiftExposure.objects.create(agent=agent, started_at=now, ends_at=later or ends)
+    except IntegrityError:
+        return ShiftExposure.objects.get(agent=agent, started_at=now)
+
+
 def record_exposure(
     agent: Agent,
     conversation: Conversation,
@@ -56,17 +83,7 @@ def record_exposure(
     now = now or timezone.now()
     if agent.role not in (Role.AGENT, Role.LEAD) or not counts(conversation, policy):
         return None
-    shift = current_shift(agent, now)
-    if shift is None:
-        try:
-            with transaction.atomic():
-                shift = ShiftExposure.objects.create(
-                    agent=agent,
-                    started_at=now,
-                    ends_at=now + timedelta(hours=policy.wellbeing.shift_hours),
-                )
-        except IntegrityError:
-            shift = ShiftExposure.objects.get(agent=agent, started_at=now)
+    shift = _shift_for(agent, now, policy)
     shift = ShiftExposure.objects.select_for_update(of=("self",)).get(pk=shift.pk)
     if conversation.pk in shift.conversation_ids:
         return shift
@@ -125,12 +142,10 @@ def candidates(
         )
         .order_by("user__username")
     )
-    shifts = {
-        s.agent_id: s.hostile
-        for s in ShiftExposure.objects.filter(
-            agent__in=agents, started_at__lte=now, ends_at__gt=now
-        )
-    }
+    current = ShiftExposure.objects.filter(agent__in=agents, started_at__lte=now, ends_at__gt=now)
+    # Oldest first, so that of overlapping rows (recorded before shifts could
+    # not overlap) the latest wins, as in current_shift.
+    shifts = {s.agent_id: s.hostile for s in current.order_by("started_at")}
     for a in agents:
         a.hostile_now = shifts.get(a.pk, 0)
         a.over_threshold = a.hostile_now >= policy.wellbeing.hostile_per_shift

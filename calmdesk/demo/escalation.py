@@ -100,6 +100,7 @@ def _broken_promise(agents: dict[str, Agent], now: datetime) -> None:
         nora,
         "Call Nora back by 3pm with the refund reference.",
         now - timedelta(hours=2),
+        made_at=now - timedelta(hours=5),  # imported history: already overdue
     )
 
 

@@ -3,7 +3,7 @@
 `add_business_minutes` turns an SLA target into a due time with a team's
 calendar; `say_due` turns that into words a customer understands ("by
 Thursday"); `find_times` reads the times a reply promises ("within 2 hours",
-"by Friday", "tomorrow at 3pm") back into deadlines, so the coach can check
+"by Friday", "tomorrow at 3pm", "noon tomorrow") back into deadlines, so the coach can check
 them against the SLA. Pure functions of their inputs: pass `now`.
 """
 
@@ -83,7 +83,8 @@ def add_business_days(start: datetime, days: int, cal: TeamCalendar) -> date:
 
 
 def say_day(d: date, now: datetime, cal: TeamCalendar) -> str:
-    """'today', 'tomorrow', 'Thursday' or 'Thursday 14 March' as seen from `now`."""
+    """'today', 'tomorrow', 'Thursday', 'Thursday 14 March' or, in another year or
+    more than about six months ahead, 'Monday 5 January 2026', as seen from `now`."""
     today = aware(now).astimezone(cal.tz).date()
     delta = (d - today).days
     if delta <= 0:
@@ -91,7 +92,10 @@ def say_day(d: date, now: datetime, cal: TeamCalendar) -> str:
     if delta == 1:
         return "tomorrow"
     name = WEEKDAYS[d.weekday()].capitalize()
-    return name if delta < 7 else f"{name} {d.day} {MONTHS[d.month - 1].capitalize()}"
+    if delta < 7:
+        return name
+    year = f" {d.year}" if d.year != today.year or delta > 183 else ""
+    return f"{name} {d.day} {MONTHS[d.month - 1].capitalize()}{year}"
 
 
 def say_due(due: datetime, now: datetime, cal: TeamCalendar) -> str:
@@ -125,10 +129,13 @@ _DURATION = re.compile(
 )
 _WITHIN_THE = re.compile(r"\bwithin the (?P<unit>hour|day|week)\b", re.IGNORECASE)
 _TODAY = re.compile(
-    r"\b(?:by )?(?:the )?(?:end of )?(?:today|tonight|the day|this (?:afternoon|evening|morning))\b",
+    r"\b(?:by )?(?:the )?(?:end of )?(?:today|tonight|this (?:afternoon|evening|morning))\b",
     re.IGNORECASE,
 )
-_TOMORROW = re.compile(r"\btomorrow(?: (?P<part>morning|afternoon|evening))?\b", re.IGNORECASE)
+_TOMORROW = re.compile(
+    r"\b(?P<after>the day after )?tomorrow(?: (?P<part>morning|afternoon|evening))?\b",
+    re.IGNORECASE,
+)
 _WEEKDAY = re.compile(rf"\b(?P<next>next )?(?P<day>{_WEEKDAY_RE})\b", re.IGNORECASE)
 _WEEK = re.compile(r"\b(?:the )?(?:end of )?(?P<which>this|next|the) week\b", re.IGNORECASE)
 _DATE = re.compile(
@@ -139,6 +146,16 @@ _DATE = re.compile(
 _CLOCK = re.compile(
     r"\b(?:(?P<h>1[0-2]|0?[1-9])(?::(?P<m>[0-5]\d))? ?(?P<ap>am|pm|a\.m\.|p\.m\.)"
     r"|(?P<H>[01]?\d|2[0-3]):(?P<M>[0-5]\d))(?!\w)",
+    re.IGNORECASE,
+)
+# Times of day said in words. Like a clock time they attach to a day said next
+# to them ("tomorrow at noon", "midday tomorrow", "end of day Friday"); alone,
+# noon and midnight are the next such time, and the end of the day is today's
+# closing time (as "by the end of today").
+_NAMED = re.compile(
+    r"\b(?:(?P<noon>(?:12 )?noon|mid-?day)|(?P<midnight>midnight)"
+    r"|(?P<close>(?:by )?(?:the )?(?:(?:end|close) of (?:the )?(?:business |working )?day"
+    r"|close of business|eod)))\b",
     re.IGNORECASE,
 )
 
@@ -182,7 +199,7 @@ def find_times(text: str, now: datetime, cal: TeamCalendar) -> list[TimeMention]
             due = datetime.combine(today, time(12, 0), tzinfo=cal.tz)
         found.append((m.start(), m.end(), due, True))
     for m in _TOMORROW.finditer(text):
-        d = today + timedelta(days=1)
+        d = today + timedelta(days=2 if m["after"] else 1)
         due = (
             datetime.combine(d, time(12, 0), tzinfo=cal.tz)
             if m["part"] == "morning"
@@ -214,13 +231,16 @@ def find_times(text: str, now: datetime, cal: TeamCalendar) -> list[TimeMention]
 def _with_clock_times(
     text: str, found: list[tuple[int, int, datetime, bool]], now_l: datetime, cal: TeamCalendar
 ) -> list[TimeMention]:
-    """Drop overlaps, then attach '3pm' to a day said within a few words of it."""
+    """Drop overlaps, then attach '3pm' or 'noon' to a day said within a few words of it."""
     kept: list[tuple[int, int, datetime, bool]] = []
     for f in found:
         if not kept or f[0] >= kept[-1][1]:
             kept.append(f)
-    for m in _CLOCK.finditer(text):
-        if m["ap"]:
+    clocks = sorted([*_CLOCK.finditer(text), *_NAMED.finditer(text)], key=lambda m: m.start())
+    for m in clocks:
+        if m.re is _NAMED:
+            clock = time(12, 0) if m["noon"] else time(23, 59) if m["midnight"] else cal.close
+        elif m["ap"]:
             hour = int(m["h"]) % 12 + (12 if m["ap"].lower().startswith("p") else 0)
             clock = time(hour, int(m["m"] or 0))
         else:
@@ -234,7 +254,7 @@ def _with_clock_times(
             kept[kept.index(k)] = (min(k[0], m.start()), max(k[1], m.end()), at, True)
             continue
         at = datetime.combine(now_l.date(), clock, tzinfo=cal.tz)
-        if at < now_l:
+        if at < now_l and not (m.re is _NAMED and m["close"]):
             at += timedelta(days=1)
         kept.append((m.start(), m.end(), at, True))
     kept.sort()

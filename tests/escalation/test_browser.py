@@ -41,9 +41,10 @@ def test_hand_over_acknowledged_by_the_receiving_agent(tab, transactional_db):  
     page.wait_for_url(re.compile(r"/escalation/c/\d+/handoff/$"))
     expect(page.locator("#handoff-brief")).to_contain_text("Emotional trajectory")
     page.get_by_label("Hand over to").select_option(value=f"agent:{lee_agent.pk}")
+    expect(page.locator("#handoff-continuity")).to_contain_text("I am Lee Chen")  # htmx preview
     page.get_by_label("Why").fill("A fresh face for a hostile customer")
     page.get_by_role("button", name="Send the hand-over").click()
-    expect(page.locator(".flash")).to_contain_text("stays yours until they acknowledge")
+    expect(page.locator(".flash")).to_contain_text("stays unassigned until they acknowledge")
     expect(page.locator("#handoff-title")).to_be_visible()
     expect(page.locator("#escalation-panel")).to_contain_text("Waiting for Lee Chen")
     assert Conversation.objects.get(pk=dana.pk).assignee_id != lee_agent.pk  # not Lee's yet

@@ -109,3 +109,45 @@ def test_the_approval_page_decides(client, org, case):
     assert r.status_code == 302 and r["Location"] == "/escalation/approvals/"
     comp.refresh_from_db()
     assert comp.state == "approved"
+
+
+@pytest.mark.parametrize("amount", [0, "0.00", "0.001", -5, "nan"])
+def test_an_offer_of_nothing_or_less_is_refused(org, case, amount):
+    from calmdesk.models import Compensation
+
+    with pytest.raises(ValidationError, match="more than 0|as a number"):
+        do_propose_compensation(org.alex, case, "refund", amount)
+    assert not Compensation.objects.exists()
+
+
+def test_the_offer_form_refuses_zero_and_keeps_the_input(client, org, case):
+    from calmdesk.models import Compensation
+
+    client.force_login(org.alex.user)
+    r = client.post(
+        f"/escalation/c/{case.pk}/compensation/",
+        {"kind": "voucher", "amount": "0", "note": "sorry"},
+        follow=True,
+    )
+    page = r.content.decode()
+    assert "The amount must be more than 0" in page and "Offer recorded" not in page
+    panel = client.get(f"/escalation/c/{case.pk}/panel/").content.decode()
+    assert "The amount must be more than 0" in panel
+    assert 'value="voucher" selected' in panel
+    assert 'name="amount" inputmode="decimal" required value="0"' in panel
+    assert 'value="sorry"' in panel
+    assert not Compensation.objects.exists()
+
+
+def test_a_zero_offer_is_a_422_over_the_api(client, org, case):
+    import json
+
+    from calmdesk.actions import do_create_token
+
+    r = client.post(
+        f"/api/v1/conversations/{case.pk}/compensations",
+        json.dumps({"kind": "refund", "amount": "0"}),
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {do_create_token(org.alex, 'test')}",
+    )
+    assert r.status_code == 422 and "more than 0" in r.json()["detail"]

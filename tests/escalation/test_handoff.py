@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 import pytest
+from django.contrib.messages import get_messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
@@ -151,3 +152,59 @@ def test_hand_over_through_the_pages(client, org, dana):
     client.post(f"/escalation/handoffs/{h.pk}/acknowledge/")
     dana.refresh_from_db()
     assert dana.assignee == org.lee
+
+
+def _flash(client, response) -> str:
+    return " ".join(str(m) for m in get_messages(response.wsgi_request))
+
+
+@pytest.fixture
+def unassigned(org):
+    c = conversation(level="hostile", difficulty=70, name="Ruth Ames", email="ruth@example.com")
+    assert c.assignee is None
+    return c
+
+
+def test_the_form_offers_colleagues_and_previews_as_the_chosen_one(client, org, unassigned):
+    client.force_login(org.alex.user)
+    url = f"/escalation/c/{unassigned.pk}/handoff/"
+    page = client.get(url).content.decode()
+    assert f'value="agent:{org.alex.pk}"' not in page  # never oneself
+    assert f'value="agent:{org.lee.pk}"' in page and f'value="agent:{org.morgan.pk}"' in page
+    assert "I am lee and I am taking over" in page  # the first offered, selected by default
+    assert "I am alex" not in page
+
+    htmx = {"HX-Request": "true", "HX-Target": "handoff-continuity"}
+    preview = client.get(url, {"to": f"agent:{org.morgan.pk}"}, headers=htmx)
+    assert preview["Vary"] and "HX-Request" in preview["Vary"]
+    text = preview.content.decode()
+    assert "I am morgan and I am taking over" in text and "<form" not in text
+    team = client.get(url, {"to": f"team:{org.billing.pk}"}, headers=htmx).content.decode()
+    assert "I am [name] and" in team  # whoever acknowledges signs it
+    mine = client.get(url, {"to": f"agent:{org.alex.pk}"}, headers=htmx).content.decode()
+    assert "alex" not in mine  # not a receiver: no preview in the requester's name
+
+    r = client.post(url, {"to": f"agent:{org.alex.pk}", "brief": "My brief", "reason": "tired"})
+    assert r.status_code == 400 and not Handoff.objects.exists()  # nobody hands over to themself
+    page = r.content.decode()
+    assert "Choose who takes the conversation over" in page
+    assert "My brief" in page and 'value="tired"' in page  # nothing lost
+
+
+def test_the_sent_message_says_who_has_the_conversation_meanwhile(client, org, unassigned):
+    from calmdesk.actions import do_assign, do_cancel_handoff
+
+    url = f"/escalation/c/{unassigned.pk}/handoff/"
+    client.force_login(org.alex.user)
+    r = client.post(url, {"to": f"agent:{org.lee.pk}", "brief": "b"})
+    assert "It stays unassigned until they acknowledge" in _flash(client, r)
+    do_cancel_handoff(org.alex, Handoff.objects.get())
+
+    do_assign(org.alex, unassigned, org.alex)
+    r = client.post(url, {"to": f"agent:{org.lee.pk}", "brief": "b"})
+    assert "It stays yours until they acknowledge" in _flash(client, r)
+    do_cancel_handoff(org.alex, Handoff.objects.get(state="pending"))
+
+    client.force_login(org.lee.user)
+    r = client.post(url, {"to": f"agent:{org.morgan.pk}", "brief": "b"})
+    assert "It stays with alex until they acknowledge" in _flash(client, r)

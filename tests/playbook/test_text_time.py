@@ -109,6 +109,10 @@ def test_say_due():
     assert say_due(datetime(2025, 3, 11, 9, 0, tzinfo=UTC), NOW, cal) == "tomorrow"
     assert say_due(datetime(2025, 3, 13, 9, 0, tzinfo=UTC), NOW, cal) == "Thursday"
     assert say_due(datetime(2025, 3, 20, 9, 0, tzinfo=UTC), NOW, cal) == "Thursday 20 March"
+    # another year, or more than about six months ahead: with the year
+    assert say_due(datetime(2026, 1, 5, 9, 0, tzinfo=UTC), NOW, cal) == "Monday 5 January 2026"
+    assert say_due(datetime(2025, 11, 3, 9, 0, tzinfo=UTC), NOW, cal) == "Monday 3 November 2025"
+    assert say_due(datetime(2025, 8, 4, 9, 0, tzinfo=UTC), NOW, cal) == "Monday 4 August"
 
 
 @pytest.mark.parametrize(
@@ -134,6 +138,38 @@ def test_say_due():
         ("on 14 March", "14 March", datetime(2025, 3, 14, 17, 0, tzinfo=UTC)),
         ("next week", "next week", datetime(2025, 3, 21, 17, 0, tzinfo=UTC)),
         ("within the hour", "within the hour", datetime(2025, 3, 10, 11, 0, tzinfo=UTC)),
+        # noon and midday are 12:00, on the day said next to them (NOW is Monday 10:00)
+        (
+            "I will update you by tomorrow noon.",
+            "tomorrow noon",
+            datetime(2025, 3, 11, 12, 0, tzinfo=UTC),
+        ),
+        ("midday tomorrow", "midday tomorrow", datetime(2025, 3, 11, 12, 0, tzinfo=UTC)),
+        ("tomorrow at noon", "tomorrow at noon", datetime(2025, 3, 11, 12, 0, tzinfo=UTC)),
+        ("noon tomorrow", "noon tomorrow", datetime(2025, 3, 11, 12, 0, tzinfo=UTC)),
+        ("on Friday at midday", "Friday at midday", datetime(2025, 3, 14, 12, 0, tzinfo=UTC)),
+        ("I'll call by noon.", "noon", datetime(2025, 3, 10, 12, 0, tzinfo=UTC)),
+        ("at 12 noon", "12 noon", datetime(2025, 3, 10, 12, 0, tzinfo=UTC)),
+        # the end of the day is the team's closing time; midnight is 23:59 (as "tonight")
+        ("by end of day", "by end of day", datetime(2025, 3, 10, 17, 0, tzinfo=UTC)),
+        ("end of day tomorrow", "end of day tomorrow", datetime(2025, 3, 11, 17, 0, tzinfo=UTC)),
+        (
+            "by close of business Friday",
+            "by close of business Friday",
+            datetime(2025, 3, 14, 17, 0, tzinfo=UTC),
+        ),
+        ("by midnight", "midnight", datetime(2025, 3, 10, 23, 59, tzinfo=UTC)),
+        ("midnight tomorrow", "midnight tomorrow", datetime(2025, 3, 11, 23, 59, tzinfo=UTC)),
+        (
+            "the day after tomorrow",
+            "the day after tomorrow",
+            datetime(2025, 3, 12, 17, 0, tzinfo=UTC),
+        ),
+        (
+            "good afternoon, I'll check tomorrow",
+            "tomorrow",
+            datetime(2025, 3, 11, 17, 0, tzinfo=UTC),
+        ),
     ],
 )
 def test_find_times(text, found, deadline):
@@ -145,3 +181,16 @@ def test_find_times(text, found, deadline):
 def test_clock_time_alone_rolls_to_tomorrow_when_past():
     (mention,) = find_times("I will call at 9:30", NOW, TeamCalendar())
     assert mention.deadline.date() == date(2025, 3, 11) and mention.deadline.time() == time(9, 30)
+
+
+def test_noon_alone_rolls_to_tomorrow_when_past_but_end_of_day_stays_today():
+    afternoon = datetime(2025, 3, 10, 14, 0, tzinfo=UTC)
+    (noon,) = find_times("I'll get back to you by noon", afternoon, TeamCalendar())
+    assert noon.deadline == datetime(2025, 3, 11, 12, 0, tzinfo=UTC)
+    (eod,) = find_times("by the end of the day", afternoon, TeamCalendar())
+    assert eod.deadline == datetime(2025, 3, 10, 17, 0, tzinfo=UTC)
+
+
+def test_noon_is_the_team_zones_noon():
+    (mention,) = find_times("tomorrow at noon", NOW_BERLIN, BERLIN)
+    assert mention.deadline.isoformat() == "2025-03-11T12:00:00+01:00"

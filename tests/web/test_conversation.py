@@ -59,13 +59,13 @@ def test_reply_appears_and_conversation_leaves_unanswered(client, org, desk):
         # the coach has no blocking finding, so the reply goes straight out.
         {
             "body": "Hi Dana, I'm sorry. I want to help, and I can do that best when we keep "
-            "this conversation respectful. I'll update you by noon."
+            "this conversation respectful. I'll update you within 3 working days."
         },
     )
     assert response.status_code == 302
     assert response["Location"] == reverse("conversation", args=[conversation.pk]) + "#timeline-end"
     page = client.get(response["Location"]).content.decode()
-    assert "I&#x27;ll update you by noon." in page and "Reply sent." in page
+    assert "I&#x27;ll update you within 3 working days." in page and "Reply sent." in page
     conversation.refresh_from_db()
     assert not conversation.awaiting_reply and conversation.assignee_id == org.alex.pk
     unanswered = client.get(reverse("inbox"), {"unanswered": "1"}).content.decode()

@@ -35,6 +35,19 @@ def _problem(request, exc: Exception) -> None:
     messages.error(request, text)
 
 
+def _keep(request, conversation_id: int, form: str, exc: ValidationError, **values: str) -> None:
+    """Keep a refused form's input and error for the panel's next render (after the redirect)."""
+    request.session[_kept_key(conversation_id)] = {
+        "form": form,
+        "error": " ".join(exc.messages),
+        **{k: v[:5000] for k, v in values.items()},
+    }
+
+
+def _kept_key(conversation_id: int) -> str:
+    return f"escalation-form-{conversation_id}"
+
+
 @require_GET
 @agent_required
 def panel(request, pk: int):
@@ -42,6 +55,7 @@ def panel(request, pk: int):
     context = {
         "agent": request.agent,
         "p": panel_data.build(request.agent, conversation, load_policy()),
+        "kept": request.session.pop(_kept_key(pk), None) or {},
     }
     return render(request, "calmdesk/escalation/_panel.html", context)
 
@@ -88,11 +102,13 @@ def add_promise(request, pk: int):
     conversation = access_conversation(request.agent, pk)
     from calmdesk.actions.sla import team_calendar
 
+    text, due_text = request.POST.get("text", ""), request.POST.get("due", "")
     try:
-        due = _due(request.POST.get("due", ""), team_calendar(conversation.team).tz)
-        actions.do_add_commitment(request.agent, conversation, request.POST.get("text", ""), due)
+        due = _due(due_text, team_calendar(conversation.team).tz)
+        actions.do_add_commitment(request.agent, conversation, text, due)
     except ValidationError as exc:
         _problem(request, exc)
+        _keep(request, pk, "promise", exc, text=text, due=due_text)
     else:
         messages.success(request, "Promise added to the ledger.")
     return _back(request, pk)
@@ -118,16 +134,12 @@ def close_promise(request, pk: int):
 @agent_required
 def propose(request, pk: int):
     conversation = access_conversation(request.agent, pk)
+    kind, amount, note = (request.POST.get(k, "") for k in ("kind", "amount", "note"))
     try:
-        comp = actions.do_propose_compensation(
-            request.agent,
-            conversation,
-            request.POST.get("kind", ""),
-            request.POST.get("amount", ""),
-            request.POST.get("note", ""),
-        )
+        comp = actions.do_propose_compensation(request.agent, conversation, kind, amount, note)
     except ValidationError as exc:
         _problem(request, exc)
+        _keep(request, pk, "compensation", exc, kind=kind, amount=amount, note=note)
     else:
         if comp.state == "pending":
             messages.success(

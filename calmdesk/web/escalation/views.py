@@ -48,12 +48,18 @@ def _agents(agent: Agent):
 
 
 def _exposure_now(agent: Agent, policy) -> list[ShiftExposure]:
+    """Each visible agent's current shift, one row per agent, most exposed first.
+
+    Shifts recorded before they could not overlap may still overlap: of an
+    agent's current shifts, the latest started is shown, as in current_shift.
+    """
     now = timezone.now()
-    shifts = list(
+    rows = (
         ShiftExposure.objects.filter(agent__in=_agents(agent), started_at__lte=now, ends_at__gt=now)
         .select_related("agent__user")
-        .order_by("-hostile")
+        .order_by("started_at")
     )
+    shifts = sorted({s.agent_id: s for s in rows}.values(), key=lambda s: -s.hostile)
     for s in shifts:
         s.over = s.hostile >= policy.wellbeing.hostile_per_shift
     return shifts
