@@ -59,9 +59,7 @@ def coach_context(result: CoachResult | None) -> dict:
     if result is None:
         return {"coach": None}
     ordered = sorted(result.findings, key=lambda f: (f.severity != "blocking", f.start))
-    findings = [
-        {**f.to_dict(), "message": f.message, "label": f.label} for f in ordered
-    ]
+    findings = [{**f.to_dict(), "message": f.message, "label": f.label} for f in ordered]
     return {
         "coach": result,
         "findings": findings,

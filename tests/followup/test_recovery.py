@@ -215,7 +215,7 @@ def test_recovery_pages(client, org, history):
     text = page.content.decode()
     assert "Recovery rate" in text and "11 of 16" in text and "No clear difference" in text
     # remedies by the policy's labels, not their keys
-    assert "<th scope=\"row\">A refund</th>" in text and ">refund<" not in text
+    assert '<th scope="row">A refund</th>' in text and ">refund<" not in text
     client.force_login(org.alex.user)
     assert client.get("/follow-up/recovery/").status_code == 403  # agents: their own cases only
     card = client.get(f"/follow-up/customers/{history[('csat5', 0)].customer_id}/")
