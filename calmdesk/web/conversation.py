@@ -13,7 +13,7 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from calmdesk import actions
 from calmdesk.access import access_conversation
@@ -51,7 +51,7 @@ def _page_context(agent, conversation, **extra) -> dict:
     }
 
 
-@require_GET
+@require_safe
 @agent_required
 def conversation_page(request, pk: int):
     agent = request.agent
@@ -59,7 +59,7 @@ def conversation_page(request, pk: int):
     return render(request, "calmdesk/conversation/page.html", _page_context(agent, conversation))
 
 
-@require_GET
+@require_safe
 @agent_required
 def conversation_timeline(request, pk: int):
     """The timeline alone, for htmx's poll: new messages appear without a reload."""

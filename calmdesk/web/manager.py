@@ -12,7 +12,7 @@ from django.db.models.functions import Coalesce
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from calmdesk.access import visible_conversations
 from calmdesk.models import Agent, Direction, Level, Message, Status
@@ -97,7 +97,7 @@ def _load(agent: Agent):
     )
 
 
-@require_GET
+@require_safe
 @agent_required(roles=SUPERVISORS)
 def manager(request):
     agent = request.agent

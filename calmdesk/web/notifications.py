@@ -17,7 +17,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from calmdesk.actions import do_mark_read
 from calmdesk.models import Agent, Notification
@@ -42,7 +42,7 @@ def kind_label(kind: str) -> str:
     return " · ".join(w.strip() for w in words if w.strip()).capitalize()
 
 
-@require_GET
+@require_safe
 @agent_required
 def notifications_page(request: HttpRequest) -> HttpResponse:
     agent = request.agent

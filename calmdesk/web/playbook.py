@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from calmdesk import actions
 from calmdesk.access import access_conversation
@@ -67,7 +67,7 @@ def coach_context(result: CoachResult | None) -> dict:
     }
 
 
-@require_GET
+@require_safe
 @agent_required
 def panel(request, pk: int):
     """The side panel: the six steps, the next one's sample language, what to do next."""
@@ -86,7 +86,7 @@ def panel(request, pk: int):
     return render(request, "calmdesk/conversation/_playbook.html", context)
 
 
-@require_GET
+@require_safe
 @agent_required
 def draft(request, pk: int):
     """The reply box filled with a personalized draft, and the coach's verdict on it."""

@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from calmdesk import actions
 from calmdesk.access import access_conversation
@@ -48,7 +48,7 @@ def _kept_key(conversation_id: int) -> str:
     return f"escalation-form-{conversation_id}"
 
 
-@require_GET
+@require_safe
 @agent_required
 def panel(request, pk: int):
     conversation = access_conversation(request.agent, pk)

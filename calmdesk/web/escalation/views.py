@@ -11,7 +11,7 @@ from datetime import timedelta
 from django.db.models import Q
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from calmdesk.access import visible_conversations
 from calmdesk.actions.abuse import held_messages
@@ -65,7 +65,7 @@ def _exposure_now(agent: Agent, policy) -> list[ShiftExposure]:
     return shifts
 
 
-@require_GET
+@require_safe
 @agent_required(roles=SUPERVISORS)
 def queue(request):
     agent, policy, now = request.agent, load_policy(), timezone.now()
@@ -116,7 +116,7 @@ def queue(request):
     return render(request, "calmdesk/escalation/queue.html", context)
 
 
-@require_GET
+@require_safe
 @agent_required(roles=SUPERVISORS)
 def approvals(request):
     agent = request.agent
@@ -140,7 +140,7 @@ def approvals(request):
     return render(request, "calmdesk/escalation/approvals.html", context)
 
 
-@require_GET
+@require_safe
 @agent_required(roles=SUPERVISORS)
 def boundaries(request):
     agent = request.agent
@@ -167,7 +167,7 @@ def boundaries(request):
     return render(request, "calmdesk/escalation/boundaries.html", context)
 
 
-@require_GET
+@require_safe
 @agent_required(roles=SUPERVISORS)
 def exposure(request):
     agent, policy = request.agent, load_policy()

@@ -14,7 +14,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from calmdesk.access import access_customer, visible_conversations
 from calmdesk.actions.campaigns import (
@@ -58,7 +58,7 @@ def _follow_up(request, pk: int) -> FollowUp:
 
 
 @agent_required
-@require_GET
+@require_safe
 def queue(request):
     mine = visible_conversations(request.agent)
     base = FollowUp.objects.filter(conversation__in=mine).select_related(
@@ -120,7 +120,7 @@ def _days(request) -> int:
 
 
 @agent_required(roles=SUPERVISORS)
-@require_GET
+@require_safe
 def recovery(request):
     days = _days(request)
     since = timezone.now() - timedelta(days=days)
@@ -148,7 +148,7 @@ def recovery(request):
 
 
 @agent_required
-@require_GET
+@require_safe
 def customer(request, pk: int):
     person = access_customer(request.agent, pk)
     cases = rec.outcomes(

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from django.http import FileResponse, Http404, HttpResponse
 from django.urls import reverse
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 HERE = Path(__file__).resolve().parent / "assets"
 
@@ -72,7 +72,7 @@ def asset_url(name: str) -> str:
     return reverse("insights:asset", args=[version(name), name])
 
 
-@require_GET
+@require_safe
 def asset(request, ver: str, name: str):
     if name not in ASSETS:
         raise Http404("No such file.")

@@ -7,7 +7,7 @@ import re
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from calmdesk.insights.export import to_csv
 from calmdesk.web.auth import SUPERVISORS, agent_required
@@ -25,7 +25,7 @@ TEAM_TABLES = {"service", "qa", "findings"}
 CAUSE_TABLE = re.compile(r"cause-([1-9]\d{0,11})-weekly")  # one cause's weekly table
 
 
-@require_GET
+@require_safe
 @agent_required(roles=SUPERVISORS)
 def export_table(request, name: str):
     if name in PATTERN_TABLES:

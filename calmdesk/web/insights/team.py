@@ -7,7 +7,7 @@ from datetime import timedelta
 
 from django.shortcuts import render
 from django.utils import timezone
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from calmdesk.access import visible_conversations
 from calmdesk.insights import charts, team
@@ -40,7 +40,7 @@ def team_data(agent, weeks: int = TEAM_WEEKS):
     }
 
 
-@require_GET
+@require_safe
 @agent_required(roles=SUPERVISORS)
 def team_page(request):
     data = team_data(request.agent)

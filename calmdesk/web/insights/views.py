@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from calmdesk import actions
 from calmdesk.access import is_manager, visible_conversations
@@ -66,7 +66,7 @@ def pattern_tables(data) -> list[tables.Table]:
     ]
 
 
-@require_GET
+@require_safe
 @agent_required(roles=SUPERVISORS)
 def patterns_page(request):
     data = overview_data(request)
@@ -114,7 +114,7 @@ def patterns_page(request):
     )
 
 
-@require_GET
+@require_safe
 @agent_required(roles=SUPERVISORS)
 def causes_page(request):
     data = overview_data(request)
@@ -261,7 +261,7 @@ def decide_proposal(request, pk: int):
     return redirect("insights:causes")
 
 
-@require_GET
+@require_safe
 @agent_required(roles=SUPERVISORS)
 def conversations_page(request):
     title, conversations, total = conversations_behind(request)

@@ -15,7 +15,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from calmdesk.access import access_customer, visible_conversations
 from calmdesk.actions.reputation import (
@@ -95,7 +95,7 @@ def _alerts(agent: Agent):
     )
 
 
-@require_GET
+@require_safe
 @agent_required
 def dashboard(request):
     agent = request.agent
@@ -133,7 +133,7 @@ def dashboard(request):
     return render(request, "calmdesk/reputation/page.html", context)
 
 
-@require_GET
+@require_safe
 @agent_required
 def export(request):
     from calmdesk.insights.export import to_csv
@@ -146,7 +146,7 @@ def export(request):
     return response
 
 
-@require_GET
+@require_safe
 def script(request):
     response = HttpResponse(SCRIPT, content_type="text/javascript; charset=utf-8")
     response["Cache-Control"] = "public, max-age=3600"
@@ -194,7 +194,7 @@ def _review_context(request, review: Review, text: str | None = None, error: str
     }
 
 
-@require_GET
+@require_safe
 @agent_required
 def review_page(request, pk: int):
     review = _review(request.agent, pk)
