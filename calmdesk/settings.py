@@ -158,7 +158,16 @@ CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],
         "script-src": ["'self'"],
-        "style-src": ["'self'"],
+        # plotly.js (from the pip package, calmdesk/web/insights/assets.py) adds
+        # two <style> elements when it loads: an empty one and one base rule
+        # set. Their hashes allow exactly those, nothing else inline; its other
+        # rules come from the stylesheet served beside it. A new plotly.js that
+        # changes them fails tests/insights/test_browser.py (console errors).
+        "style-src": [
+            "'self'",
+            "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",
+            "'sha256-ji27qzEtxXZW+7dun6UwjHXJ18e6WAin1VvNtkzIE/o='",
+        ],
         "img-src": ["'self'", "data:"],
         "connect-src": ["'self'"],
         "frame-ancestors": ["'none'"],

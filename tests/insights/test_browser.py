@@ -28,6 +28,8 @@ def page(live_server, transactional_db):
         )
         tab = context.new_page()
         tab.on("pageerror", lambda exc: errors.append(str(exc)))
+        # console errors too: a style or script the CSP blocks is one
+        tab.on("console", lambda m: m.type == "error" and errors.append(m.text))
         tab.errors = errors
         yield tab
         context.close()
