@@ -13,7 +13,7 @@ from calmdesk.actions import receive
 from calmdesk.api.schemas import BatchCreated, ErrorOut, MessageCreated, MessageIn
 from calmdesk.intake.types import Inbound, InboundCustomer, InboundError
 from calmdesk.jobs import queue_assessment
-from calmdesk.models import Agent, Location, Team
+from calmdesk.models import Agent, Conversation, Location, Team
 
 router = Router(tags=["intake"])
 
@@ -76,6 +76,34 @@ def _check_refs(inbounds: list[Inbound], batch: bool, agent: Agent) -> tuple[int
                 "(only managers and admins may post into any team)",
             }
     return None
+
+
+class _OtherTeam(Exception):
+    def __init__(self, index: int) -> None:
+        super().__init__(
+            "this message would join a conversation of a team you are not on "
+            "(by its thread_id, email threading or the customer's open conversation); "
+            "only managers and admins may post into any team"
+        )
+        self.index = index
+
+
+def _own_conversations(agent: Agent, results: list) -> None:
+    """Inside the batch's transaction: an agent's or lead's messages must all be
+    in their own teams' conversations, wherever threading put them (a
+    thread_id or a reply can point at another team's conversation, and a
+    repeat delivery answers with one). Raises _OtherTeam, which rolls back."""
+    if agent.sees_all_teams or not results:
+        return
+    ids = {r.conversation_id for r in results}
+    foreign = set(
+        Conversation.objects.filter(pk__in=ids)
+        .exclude(team__in=agent.teams.all())
+        .values_list("pk", flat=True)
+    )
+    for index, r in enumerate(results):
+        if r.conversation_id in foreign:
+            raise _OtherTeam(index)
 
 
 @router.post(
@@ -148,8 +176,12 @@ def post_messages(request):
         with transaction.atomic():
             for inbound in inbounds:
                 results.append(receive(inbound, assess=False))
+            _own_conversations(request.agent, results)
     except InboundError as exc:  # found while storing: the whole batch was rolled back
         return Status(422, {"detail": [{"loc": ["body", len(results)], "msg": str(exc)}]})
+    except _OtherTeam as exc:  # likewise rolled back
+        loc = ["body", exc.index] if batch else ["body"]
+        return Status(403, {"detail": [{"loc": loc, "msg": str(exc)}]})
     new_ids = [r.message_id for r in results if r.created]
     if new_ids:
         transaction.on_commit(lambda: queue_assessment(new_ids))

@@ -115,6 +115,44 @@ def test_a_location_of_a_foreign_team_counts_as_that_team(client, org):
     assert Message.objects.count() == 0  # the whole batch is refused
 
 
+def test_threading_cannot_carry_an_agents_message_into_another_team(client, org):
+    """No team named, but the thread_id is another team's conversation: refused,
+    and the whole batch rolled back; a manager may."""
+    theirs = call(
+        client,
+        "post",
+        "/api/v1/messages",
+        msg(external_id="b-1", team="billing", thread_id="t-77"),
+        token=do_create_token(org.morgan),
+    )
+    assert theirs.status_code == 201
+    before = Message.objects.count()
+    batch = [msg(external_id="a-ok", team="orders"), msg(external_id="a-2", thread_id="t-77")]
+    r = call(client, "post", "/api/v1/messages", batch, token=do_create_token(org.alex))
+    assert r.status_code == 403, r.content
+    assert r.json()["detail"][0]["loc"] == ["body", 1]
+    assert "a team you are not on" in r.json()["detail"][0]["msg"]
+    assert Message.objects.count() == before  # nothing of the batch kept
+    # a repeat of the other team's message does not give its ids away either
+    again = call(
+        client,
+        "post",
+        "/api/v1/messages",
+        msg(external_id="b-1", team="billing", thread_id="t-77"),
+        token=do_create_token(org.lee),
+    )
+    assert again.status_code == 200  # lee leads billing: allowed
+    org.lee.teams.remove(org.billing)
+    denied = call(
+        client,
+        "post",
+        "/api/v1/messages",
+        msg(external_id="b-1", thread_id="t-77"),
+        token=do_create_token(org.lee),
+    )
+    assert denied.status_code == 403
+
+
 def test_own_team_and_managers_anywhere(client, org):
     own = call(
         client, "post", "/api/v1/messages", msg(team="orders"), token=do_create_token(org.alex)
