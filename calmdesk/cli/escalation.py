@@ -37,8 +37,14 @@ def register(subparsers) -> None:
 
 
 def _out(args: argparse.Namespace, data, lines: list[str]) -> int:
-    print(json.dumps(data, indent=2, default=str) if args.json else "\n".join(lines))
+    print(json.dumps(data, indent=2, default=_json_value) if args.json else "\n".join(lines))
     return 0
+
+
+def _json_value(value):
+    """Dates and times as ISO 8601 ("2026-11-24T05:26:33.949240+00:00"); anything else as text."""
+    isoformat = getattr(value, "isoformat", None)
+    return isoformat() if isoformat is not None else str(value)
 
 
 def cmd_sweep(args: argparse.Namespace) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from calmdesk.actions import do_create_token
 from calmdesk.cli import main
@@ -100,6 +101,10 @@ def test_cli(org, capsys):
     assert "escalation_level: lead" in capsys.readouterr().out
     assert main(["escalations"]) == 0
     assert "difficulty over 85" in capsys.readouterr().out
+    assert main(["escalations", "--json"]) == 0
+    (row,) = json.loads(capsys.readouterr().out)
+    assert datetime.fromisoformat(row["since"]).tzinfo is not None  # ISO 8601, with its zone
+    assert "T" in row["since"]
     assert main(["promises", "--state", "broken"]) == 0
     assert "No broken promises." in capsys.readouterr().out
     assert main(["sla", "status", "999999"]) == 1
