@@ -9,7 +9,7 @@ change is in the audit log). Users with the admin role get is_staff.
 from __future__ import annotations
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 
 from calmdesk.models import Agent, ApiToken, Event, Location, Mailbox, Team
 
@@ -144,9 +144,33 @@ class EventAdmin(ReadOnlyAdmin):
 
 @admin.register(ApiToken)
 class ApiTokenAdmin(ReadOnlyAdmin):
-    """Tokens are created with `calmdesk token`; only their prefix is shown."""
+    """Tokens are created with `calmdesk token`; only their prefix is shown.
+
+    Read-only except for one action, "Revoke selected tokens", which goes
+    through calmdesk.actions.do_revoke_token (so it is in the audit log).
+    """
 
     list_display = ("prefix", "agent", "name", "created_at", "last_used_at", "revoked_at")
+    list_filter = (("revoked_at", admin.EmptyFieldListFilter),)
     list_select_related = ("agent__user",)
+    search_fields = ("prefix", "name", "agent__user__username")
     fields = ("prefix", "agent", "name", "created_at", "last_used_at", "revoked_at")
     readonly_fields = fields
+    actions = ("revoke_tokens",)
+
+    def has_revoke_permission(self, request) -> bool:
+        return request.user.is_active and request.user.is_superuser
+
+    @admin.action(description="Revoke selected tokens", permissions=["revoke"])
+    def revoke_tokens(self, request, queryset) -> None:
+        from calmdesk.actions import do_revoke_token
+
+        actor = Agent.objects.filter(user=request.user).first()
+        revoked = sum(do_revoke_token(actor, token) for token in queryset)
+        already = len(queryset) - revoked
+        self.message_user(
+            request,
+            f"Revoked {revoked} token(s)."
+            + (f" {already} already revoked, left as they were." if already else ""),
+            messages.SUCCESS,
+        )

@@ -58,7 +58,7 @@ from calmdesk.actions.reputation import (
     do_ingest_review,
 )
 from calmdesk.actions.sla import do_sweep_sla
-from calmdesk.actions.users import check_token, do_create_token, do_create_user
+from calmdesk.actions.users import check_token, do_create_token, do_create_user, do_revoke_token
 from calmdesk.actions.wellbeing import do_take_break
 
 __all__ = [
@@ -103,6 +103,7 @@ __all__ = [
     "do_assign",
     "do_create_token",
     "do_create_user",
+    "do_revoke_token",
     "do_deliver_reply",
     "do_link_identity",
     "do_mark_read",
