@@ -6,9 +6,10 @@
     calmdesk analyze --file in.csv --column text --out out.csv
 
 CSV mode keeps every input column and adds the verdict columns; a progress
-bar goes to stderr; broken rows (undecodable bytes, missing column) are
-reported with their line number while the good rows are written. Exit code
-1 when any row failed or the input is unusable. Needs no database.
+bar goes to stderr; broken rows (undecodable bytes, missing column, bad
+quoting: see calmdesk.intake.files.split_csv) are reported with their line
+number while the good rows are written. Exit code 1 when any row failed or
+the input is unusable; 2 for a bad option value. Needs no database.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from typing import Any, TextIO
 
 from calmdesk.analysis import BACKENDS, Assessment, assess, assess_many, resolve_backend
 from calmdesk.cli import CommandError
+from calmdesk.intake.files import split_csv
 
 BATCH = 256
 COLOURS = {"calm": "32", "tense": "33", "difficult": "35", "hostile": "31"}
@@ -62,7 +64,7 @@ def register(subparsers: Any) -> None:
     )
     p.add_argument(
         "--prior-contacts",
-        type=int,
+        type=_count,
         default=0,
         metavar="N",
         help="how many times this customer contacted before",
@@ -72,8 +74,31 @@ def register(subparsers: Any) -> None:
         "--column", default="text", help="CSV column holding the message (default: text)"
     )
     p.add_argument("--out", help="where to write the CSV with verdicts (default: stdout)")
-    p.add_argument("--delimiter", default=",", help="CSV delimiter (default: ,)")
+    p.add_argument(
+        "--delimiter", type=_delimiter, default=",", help="CSV delimiter: one character, or \\t"
+    )
     p.set_defaults(func=run)
+
+
+def _count(value: str) -> int:
+    """--prior-contacts: a whole number, 0 or more (argparse reports anything else, exit 2)."""
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a whole number") from None
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"{number} is negative; give 0 or more")
+    return number
+
+
+def _delimiter(value: str) -> str:
+    """--delimiter: one character other than a quote or a line break; \\t is a tab."""
+    value = "\t" if value == "\\t" else value
+    if len(value) != 1 or value in '"\r\n':
+        raise argparse.ArgumentTypeError(
+            f"{value!r} cannot separate CSV fields: give one character such as , ; | or \\t"
+        )
+    return value
 
 
 def run(args: argparse.Namespace) -> int:
@@ -87,8 +112,8 @@ def run(args: argparse.Namespace) -> int:
         if sys.stdin is None or sys.stdin.isatty():
             raise CommandError('no text given: calmdesk analyze "message" (or --file in.csv)')
         text = sys.stdin.read()
-        if not text:
-            raise CommandError('no text given: calmdesk analyze "message" (or --file in.csv)')
+    if not text.strip():
+        raise CommandError('no text given: calmdesk analyze "message" (or --file in.csv)')
     try:
         a = assess(text, context, backend=args.backend)
     except (ImportError, FileNotFoundError, ValueError) as exc:
@@ -188,8 +213,10 @@ def _run_file(args: argparse.Namespace, context: dict[str, int] | None) -> int:
         total = max(0, sum(1 for _ in raw) - 1)
         raw.seek(0)
         bad: set[int] = set()
-        reader = csv.reader(_lines(raw, bad), delimiter=args.delimiter)
-        header = next(reader, None)
+        records = split_csv(_lines(raw, bad), args.delimiter, lenient=True)
+        _, _, header = next(records, (1, 1, []))
+        if isinstance(header, str):
+            raise CommandError(f"{args.file}:1: the header row cannot be read as CSV: {header}")
         if not header:
             raise CommandError(f"{args.file} is empty: expected a header row")
         if args.column not in header:
@@ -202,9 +229,12 @@ def _run_file(args: argparse.Namespace, context: dict[str, int] | None) -> int:
         except (ImportError, FileNotFoundError, ValueError) as exc:
             raise CommandError(str(exc)) from exc
         extra = [c if c not in header else f"{c}_calmdesk" for c in EXTRA_COLUMNS]
-        out = open(args.out, "w", newline="", encoding="utf-8") if args.out else sys.stdout  # noqa: SIM115
         try:
-            return _process(args, reader, header, col, extra, out, bad, total, model, context)
+            out = open(args.out, "w", newline="", encoding="utf-8") if args.out else sys.stdout  # noqa: SIM115
+        except OSError as exc:
+            raise CommandError(f"cannot write {args.out}: {exc.strerror}") from exc
+        try:
+            return _process(args, records, header, col, extra, out, bad, total, model, context)
         finally:
             if args.out:
                 out.close()
@@ -212,7 +242,7 @@ def _run_file(args: argparse.Namespace, context: dict[str, int] | None) -> int:
         raw.close()
 
 
-def _process(args, reader, header, col, extra, out, bad, total, model, context) -> int:  # noqa: ANN001
+def _process(args, records, header, col, extra, out, bad, total, model, context) -> int:  # noqa: ANN001
     from tqdm import tqdm
 
     writer = None if args.json else csv.writer(out)
@@ -235,40 +265,29 @@ def _process(args, reader, header, col, extra, out, bad, total, model, context) 
         bar.update(len(pending))
         pending.clear()
 
-    start_line = reader.line_num + 1
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            errors += 1
-            bar.write(f"{args.file}:{reader.line_num}: broken CSV row: {exc}", file=sys.stderr)
-            start_line = reader.line_num + 1
-            continue
-        lines = range(start_line, reader.line_num + 1)
-        start_line = reader.line_num + 1
-        broken = [n for n in lines if n in bad]
-        if broken:
-            errors += 1
-            bar.write(
-                f"{args.file}:{broken[0]}: cannot decode the row as UTF-8; skipped", file=sys.stderr
-            )
+    def skip(line: int, why: str) -> None:
+        nonlocal errors
+        errors += 1
+        bar.write(f"{args.file}:{line}: {why}", file=sys.stderr)
+        bar.update(1)
+
+    for start, last, row in records:
+        if isinstance(row, str):
+            skip(start, f"broken CSV row: {row}; skipped")
+        elif any(n in bad for n in range(start, last + 1)):
+            skip(start, "cannot decode the row as UTF-8; skipped")
         elif not row:
             continue  # a blank line
         elif col >= len(row):
-            errors += 1
-            bar.write(
-                f"{args.file}:{lines[0]}: row has no {args.column!r} column "
+            skip(
+                start,
+                f"row has no {args.column!r} column "
                 f"({len(row)} fields, header has {len(header)}); skipped",
-                file=sys.stderr,
             )
         else:
             pending.append(row)
             if len(pending) >= BATCH:
                 flush()
-        if broken or (row and col >= len(row)):
-            bar.update(1)
     if pending:
         flush()
     bar.close()

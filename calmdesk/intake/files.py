@@ -9,10 +9,12 @@ unknown extension, no header, no body column) raises FileFormatError.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import json
 import math
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, tzinfo
@@ -26,6 +28,11 @@ CSV_EXTENSIONS = (".csv", ".tsv")
 JSONL_EXTENSIONS = (".jsonl", ".ndjson")
 MAX_EXTERNAL_ID_CHARS = 255
 MAX_FIELD_CHARS = 2_000_000
+# How many physical lines one CSV record may span (quoted fields may hold
+# newlines). A quote still open after this many lines, or at the end of the
+# file, breaks only the line it opened on: reading resumes on the next line,
+# so one stray quote cannot swallow the rest of the file.
+MAX_RECORD_LINES = 200
 # Column -> Inbound field; the first listed name is the documented one.
 COLUMNS: dict[str, tuple[str, ...]] = {
     "body": ("body", "text"),
@@ -141,9 +148,10 @@ def csv_records(
 ) -> tuple[list[str], Iterator[tuple[int, list[str] | RowError]]]:
     """A CSV file's header and its records, each with the line it starts on.
 
-    A record that cannot be read (bad quoting, undecodable bytes, more fields
-    than the header names) comes as a RowError; blank lines are skipped.
-    Raises FileFormatError when the file itself is unusable (empty, bad header).
+    A record that cannot be read (bad quoting, a quote that does not close,
+    undecodable bytes, more fields than the header names) comes as a RowError
+    for its first line; blank lines are skipped. Raises FileFormatError when
+    the file itself is unusable (empty, bad header).
     """
     bad_lines: dict[int, str] = {}
     seen = 0
@@ -161,29 +169,18 @@ def csv_records(
     if first is None or not first.strip():
         raise FileFormatError("the file is empty: expected a header line naming the columns")
     delimiter = "\t" if tsv else max(",;\t", key=first.count)
-    # The csv module's default field limit (128 KiB) is below the body limit.
-    csv.field_size_limit(max(csv.field_size_limit(), MAX_BODY_CHARS + 1))
-    reader = csv.reader(_chain(first, source), delimiter=delimiter, strict=True)
-    try:
-        header = next(reader)
-    except csv.Error as exc:
-        raise FileFormatError(f"line 1: the header cannot be read: {exc}") from None
+    reader = split_csv(_chain(first, source), delimiter)
+    _, _, header = next(reader)
+    if isinstance(header, str):
+        raise FileFormatError(f"line 1: the header cannot be read: {header}")
     if 1 in bad_lines:
         raise FileFormatError(f"line 1: {bad_lines[1]}")
 
     def records() -> Iterator[tuple[int, list[str] | RowError]]:
-        last = reader.line_num
-        while True:
-            start = last + 1
-            try:
-                values = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                last = reader.line_num
-                yield start, RowError(start, f"the row cannot be read as CSV: {exc}")
+        for start, last, values in reader:
+            if isinstance(values, str):
+                yield start, RowError(start, f"the row cannot be read as CSV: {values}")
                 continue
-            last = reader.line_num
             if not any(value.strip() for value in values):
                 continue  # blank line
             error = next((bad_lines[n] for n in range(start, last + 1) if n in bad_lines), "")
@@ -196,6 +193,75 @@ def csv_records(
                 yield start, values
 
     return header, records()
+
+
+def split_csv(
+    lines: Iterator[str], delimiter: str, *, lenient: bool = False
+) -> Iterator[tuple[int, int, list[str] | str]]:
+    """Each CSV record as (first line, last line, its fields or why it cannot be read).
+
+    Records are read one at a time, so a broken one costs only its first
+    line: a quote still open after MAX_RECORD_LINES lines or at the end of
+    the input, or bad quoting inside a record spanning lines, is reported
+    for the line the record starts on, and reading resumes on the next line.
+    `lenient` reads a one-line record that breaks the quoting rules (say
+    `"Stop" he said`) the way the csv module does by default instead of
+    reporting it; a record spanning lines must always be well formed.
+    """
+    # The csv module's default field limit (128 KiB) is below the body limit.
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_BODY_CHARS + 1))
+    ahead: deque[str] = deque()  # lines read past a broken record, to read again
+    number = 1
+    while True:
+        taken, values, error, unclosed = _read_record(lines, ahead, delimiter)
+        if not taken:
+            return
+        if values is None and lenient and len(taken) == 1 and not unclosed:
+            with contextlib.suppress(csv.Error):
+                values = next(csv.reader(taken, delimiter=delimiter), [])
+        if values is None:
+            yield number, number, error
+            ahead.extendleft(reversed(taken[1:]))
+            number += 1
+        else:
+            yield number, number + len(taken) - 1, values
+            number += len(taken)
+
+
+def _read_record(
+    lines: Iterator[str], ahead: deque[str], delimiter: str
+) -> tuple[list[str], list[str] | None, str, bool]:
+    """The next record: its lines, its fields (None when broken), why it is broken,
+    and whether that is because a quoted field stays open."""
+    taken: list[str] = []
+    ran_out = False
+
+    def feed() -> Iterator[str]:
+        nonlocal ran_out
+        while len(taken) < MAX_RECORD_LINES:
+            line = ahead.popleft() if ahead else next(lines, None)
+            if line is None:
+                break
+            taken.append(line)
+            yield line
+        ran_out = True
+
+    try:
+        values = next(csv.reader(feed(), delimiter=delimiter, strict=True), None)
+    except csv.Error as exc:
+        values, error = None, str(exc)
+    else:
+        error = ""
+    if ran_out and taken:  # the reader wanted more lines: a quote is still open
+        if len(taken) == MAX_RECORD_LINES:
+            return (
+                taken,
+                None,
+                f"a quoted field is not closed within {MAX_RECORD_LINES} lines",
+                True,
+            )
+        return taken, None, "a quoted field is never closed", True
+    return taken, values, error, False
 
 
 def _csv_rows(lines: Iterator[_Line], channel: str, tz: tzinfo, tsv: bool) -> Iterator[RowResult]:

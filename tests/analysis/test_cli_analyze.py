@@ -192,3 +192,88 @@ def test_empty_stdin_is_no_text(
     monkeypatch.setattr(sys, "stdin", io.StringIO(""))
     assert main(["analyze"]) == 1
     assert "no text given" in capsys.readouterr().err
+
+
+def test_csv_unclosed_quote_loses_only_its_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    lines = ["id,author,body", 'qq1,Ann,"broken quote']
+    lines += [f"qq{i},User{i},message number {i}" for i in range(2, 31)]
+    src.write_text("\n".join(lines) + "\n")
+    assert main(["analyze", "--file", str(src), "--column", "body", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert f"{src}:2: broken CSV row: a quoted field is never closed" in err
+    assert "analysed 29 rows" in err and "1 broken row(s)" in err
+    rows = list(csv.DictReader(out.read_text(encoding="utf-8").splitlines()))
+    assert [r["id"] for r in rows] == [f"qq{i}" for i in range(2, 31)]
+    assert rows[0]["body"] == "message number 2"
+
+
+def test_csv_multiline_field_is_one_row_and_later_lines_keep_their_numbers(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src, out = tmp_path / "in.csv", tmp_path / "out.csv"
+    src.write_text(
+        "id,text\n"  # 1
+        '1,"Where is\n'  # 2
+        'my refund, please?"\n'  # 3
+        "2\n"  # 4: no text column
+        '3,"Stop" he said\n'  # 5: loose quoting on one line is read as before
+        '4,"never closed\n'  # 6
+        "5,last\n"  # 7
+    )
+    assert main(["analyze", "--file", str(src), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert f"{src}:4: row has no 'text' column" in err
+    assert f"{src}:6: broken CSV row" in err
+    with out.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["id"], r["text"]) for r in rows] == [
+        ("1", "Where is\nmy refund, please?"),
+        ("3", "Stop he said"),
+        ("5", "last"),
+    ]
+
+
+def test_unwritable_out_is_a_one_line_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    src = tmp_path / "in.csv"
+    write_csv(src, [["body"], ["hello"]])
+    out = tmp_path / "missing-dir" / "x.csv"
+    assert main(["analyze", "--file", str(src), "--column", "body", "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.strip() == f"calmdesk analyze: error: cannot write {out}: No such file or directory"
+
+
+@pytest.mark.parametrize("text", ["", "  \n"])
+def test_empty_text_argument_is_no_text(text: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["analyze", text]) == 1
+    assert "no text given" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "message"),
+    [
+        ("--delimiter", ";;", "';;' cannot separate CSV fields"),
+        ("--delimiter", '"', "'\"' cannot separate CSV fields"),
+        ("--prior-contacts", "-3", "-3 is negative"),
+        ("--prior-contacts", "two", "'two' is not a whole number"),
+    ],
+)
+def test_bad_option_values_are_usage_errors(
+    option: str, value: str, message: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main(["analyze", f"{option}={value}", "hello"])
+    assert exit_.value.code == 2  # argparse's convention for a bad option
+    assert f"argument {option}: {message}" in capsys.readouterr().err
+
+
+def test_tab_delimiter(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    src = tmp_path / "in.tsv"
+    src.write_text("id\ttext\n1\tthanks, all good\n")
+    assert main(["analyze", "--file", str(src), "--delimiter", "\\t", "--json"]) == 0
+    record = json.loads(capsys.readouterr().out.splitlines()[0])
+    assert record["text"] == "thanks, all good"

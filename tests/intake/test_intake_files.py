@@ -229,3 +229,72 @@ def test_header_only_and_long_fields(tmp_path):
     long_body = "x" * 200_000  # above the csv module's default field limit
     [(_, inbound)] = results(write(tmp_path, "l.csv", f'body,name\n"{long_body}",Ann\n'))
     assert inbound.body == long_body
+
+
+def test_csv_unclosed_quote_loses_only_its_line(tmp_path):
+    lines = ["id,author,body", 'qq1,Ann,"broken quote']
+    lines += [f"qq{i},User{i},message number {i}" for i in range(2, 31)]
+    rows = results(write(tmp_path, "r.csv", "\n".join(lines) + "\n"), "chat")
+    assert errors(rows) == [(2, "the row cannot be read as CSV: a quoted field is never closed")]
+    good = goods(rows)
+    assert sorted(good) == list(range(3, 32))
+    assert good[3].external_id == "qq2" and good[31].body == "message number 30"
+
+
+def test_csv_multiline_field_kept_and_broken_records_resume_on_the_next_line(tmp_path):
+    path = write(
+        tmp_path,
+        "r.csv",
+        "id,author,body\n"  # 1
+        'm1,Ann,"first\n'  # 2
+        "second, with a comma\n"  # 3
+        'third ""quoted"""\n'  # 4
+        "m2,Bob,next\n"  # 5
+        'm3,Cy,"opens here\n'  # 6
+        'm4,Di,"closes the stray quote" badly\n'  # 7
+        "m5,Ed,after\n",  # 8
+    )
+    rows = results(path, "chat")
+    assert [line for line, _ in errors(rows)] == [6, 7]
+    good = goods(rows)
+    assert sorted(good) == [2, 5, 8]
+    assert good[2].body == 'first\nsecond, with a comma\nthird "quoted"'
+    assert good[5].external_id == "m2" and good[8].external_id == "m5"
+
+
+def test_csv_quoted_field_may_span_at_most_max_record_lines(tmp_path, monkeypatch):
+    monkeypatch.setattr("calmdesk.intake.files.MAX_RECORD_LINES", 3)
+    path = write(
+        tmp_path,
+        "r.csv",
+        "id,author,body\n"  # 1
+        'a1,Ann,"one\ntwo\nthree"\n'  # 2-4: three lines, accepted
+        'b1,Bob,"never closed\n'  # 5
+        "b2,Cy,fine\n"  # 6
+        "b3,Di,fine\n"  # 7
+        'b4,Ed,size 5"\n',  # 8: would close line 5's quote, 4 lines on
+    )
+    rows = results(path, "chat")
+    assert errors(rows) == [
+        (5, "the row cannot be read as CSV: a quoted field is not closed within 3 lines")
+    ]
+    good = goods(rows)
+    assert sorted(good) == [2, 6, 7, 8]
+    assert good[2].body == "one\ntwo\nthree" and good[8].body == 'size 5"'
+
+
+def test_review_csv_bad_quote_does_not_swallow_the_next_rows(tmp_path):
+    from calmdesk.intake.reviews import ReviewRecord, iter_reviews
+
+    path = write(
+        tmp_path,
+        "reviews.csv",
+        "review_id,rating,author,date,location,text\n"
+        + "".join(f"r{i},4,Ann,2026-03-01,soho,Fine {i}\n" for i in range(2, 6))
+        + 'r6,1,Bob,2026-03-01,soho,"Awful\n'
+        + "r7,5,Cy,2026-03-01,soho,Lovely\n",
+    )
+    result = list(iter_reviews(path, "generic"))
+    assert [(w, i.line) for w, i in result if isinstance(i, RowError)] == [("line 6", 6)]
+    ids = [i.external_id for _, i in result if isinstance(i, ReviewRecord)]
+    assert ids == ["r2", "r3", "r4", "r5", "r7"]
