@@ -4,6 +4,9 @@ All names are documented in docs/configuration.md (a test fails when one is
 not). The embedded default is one process on a SQLite file with jobs run
 in-process; PostgreSQL, a Redis broker and Celery workers are chosen by
 setting DATABASE_URL and CELERY_BROKER_URL.
+
+A value Calmdesk cannot use raises calmdesk.conf.ConfigError here, at load,
+naming the setting and what is allowed (docs/configuration.md).
 """
 
 from __future__ import annotations
@@ -13,17 +16,31 @@ from pathlib import Path
 
 import dj_database_url
 
-from calmdesk.conf import ConfigError, env, env_bool, env_int, env_list
+from calmdesk.conf import (
+    ConfigError,
+    check_phone_region,
+    check_reputation,
+    check_time_zone,
+    data_dir,
+    env,
+    env_bool,
+    env_checked,
+    env_choice,
+    env_float,
+    env_int,
+    env_list,
+)
 
 BASE_DIR = Path(__file__).resolve().parent
 
-DATA_DIR = Path(
+
+DATA_DIR = data_dir(
     env(
         "CALMDESK_DATA_DIR",
         "./data",
         "Directory for the SQLite file, uploads and the secret key file.",
     )
-).resolve()
+)
 
 DEBUG = env_bool("CALMDESK_DEBUG", False, "Django debug mode. Never on in production.")
 PRODUCTION = env_bool(
@@ -106,8 +123,23 @@ TEMPLATES = [
 ]
 
 
-def _database(url: str) -> dict:
-    config = dj_database_url.parse(url, conn_max_age=60)
+DATABASE_SCHEMES = ("sqlite", "postgres", "postgresql", "pgsql")
+
+
+def _database(url: str, name: str = "DATABASE_URL") -> dict:
+    """Django's DATABASES entry for `url`; a ConfigError (not echoing a password) when unusable."""
+    allowed = "use sqlite:///path or postgres://user:password@host:5432/name"
+    scheme, sep, _ = url.partition("://")
+    if not sep:
+        raise ConfigError(f"{name} is not a database URL: {allowed}")
+    if scheme.lower() not in DATABASE_SCHEMES:
+        raise ConfigError(
+            f"{name} uses {scheme + '://'!r}, which Calmdesk does not support: {allowed}"
+        )
+    try:
+        config = dj_database_url.parse(url, conn_max_age=60)
+    except ValueError as exc:
+        raise ConfigError(f"{name} cannot be read ({exc}): {allowed}") from None
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["CONN_MAX_AGE"] = 0
         config["OPTIONS"] = {
@@ -142,13 +174,16 @@ LOGIN_REDIRECT_URL = "inbox"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-us"
-TIME_ZONE = env("CALMDESK_TIME_ZONE", "UTC", "Default time zone for display and new teams.")
+
+
+TIME_ZONE = env_checked(
+    "CALMDESK_TIME_ZONE", "UTC", "Default time zone for display and new teams.", check_time_zone
+)
 USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = DATA_DIR / "static"
-STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STATIC_ROOT = DATA_DIR / "static"  # created by conf.data_dir
 WHITENOISE_USE_FINDERS = True  # serve app static files without collectstatic
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = DATA_DIR / "uploads"
@@ -186,7 +221,10 @@ _ssl_redirect = env_bool(
     "CALMDESK_SSL_REDIRECT", True, "In production, redirect plain HTTP to HTTPS."
 )
 _hsts_seconds = env_int(
-    "CALMDESK_HSTS_SECONDS", 31536000, "In production, the Strict-Transport-Security max-age."
+    "CALMDESK_HSTS_SECONDS",
+    31536000,
+    "In production, the Strict-Transport-Security max-age.",
+    minimum=0,
 )
 if PRODUCTION:
     SESSION_COOKIE_SECURE = True
@@ -204,13 +242,16 @@ _EMAIL_BACKENDS = {
     "locmem": "django.core.mail.backends.locmem.EmailBackend",
     "file": "django.core.mail.backends.filebased.EmailBackend",
 }
-_email_backend = env(
-    "CALMDESK_EMAIL_BACKEND", "console", "How email leaves: smtp, console, file or locmem."
+_email_backend = env_choice(
+    "CALMDESK_EMAIL_BACKEND",
+    "console",
+    "How email leaves: smtp, console, file or locmem.",
+    tuple(_EMAIL_BACKENDS),
 )
-EMAIL_BACKEND = _EMAIL_BACKENDS.get(_email_backend, _email_backend)
+EMAIL_BACKEND = _EMAIL_BACKENDS[_email_backend]
 EMAIL_FILE_PATH = DATA_DIR / "sent-email"
 EMAIL_HOST = env("CALMDESK_SMTP_HOST", "localhost", "SMTP server host.")
-EMAIL_PORT = env_int("CALMDESK_SMTP_PORT", 25, "SMTP server port.")
+EMAIL_PORT = env_int("CALMDESK_SMTP_PORT", 25, "SMTP server port.", minimum=1, maximum=65535)
 EMAIL_HOST_USER = env("CALMDESK_SMTP_USER", "", "SMTP user name (empty: no login).")
 EMAIL_HOST_PASSWORD = env("CALMDESK_SMTP_PASSWORD", "", "SMTP password.")
 EMAIL_USE_TLS = env_bool("CALMDESK_SMTP_STARTTLS", False, "Use STARTTLS with the SMTP server.")
@@ -261,7 +302,7 @@ CALMDESK_SCHEDULER = env_bool(
     "With no broker, run periodic jobs inside `calmdesk serve` (0 to turn off).",
 )
 CALMDESK_MAILBOX_POLL_SECONDS = env_int(
-    "CALMDESK_MAILBOX_POLL_SECONDS", 60, "How often IMAP mailboxes are polled."
+    "CALMDESK_MAILBOX_POLL_SECONDS", 60, "How often IMAP mailboxes are polled.", minimum=1
 )
 
 
@@ -295,8 +336,11 @@ CALMDESK_CACHE_URL = env(
 CACHES = _caches(CALMDESK_CACHE_URL, CELERY_BROKER_URL)
 
 # Analysis and playbook (read by the pure-Python packages from the environment).
-CALMDESK_ANALYSIS_BACKEND = env(
-    "CALMDESK_ANALYSIS_BACKEND", "rules", "Analysis backend: rules (default) or learned."
+CALMDESK_ANALYSIS_BACKEND = env_choice(
+    "CALMDESK_ANALYSIS_BACKEND",
+    "rules",
+    "Analysis backend: rules (default) or learned.",
+    ("rules", "learned"),  # calmdesk.analysis.engine.BACKENDS
 )
 CALMDESK_MODEL_PATH = env(
     "CALMDESK_MODEL_PATH", "", "Learned model file; empty: the model shipped with Calmdesk."
@@ -307,10 +351,12 @@ CALMDESK_POLICY_PATH = env(
     "Playbook policy YAML; empty: the default policy shipped with Calmdesk.",
 )
 
-CALMDESK_PHONE_REGION = env(
+
+CALMDESK_PHONE_REGION = env_checked(
     "CALMDESK_PHONE_REGION",
     "US",
     "Region assumed for phone numbers written without a country code.",
+    check_phone_region,
 )
 CALMDESK_DEFAULT_TEAM = env(
     "CALMDESK_DEFAULT_TEAM",
@@ -378,6 +424,7 @@ CALMDESK_SMS_IDEMPOTENCY_HEADER = env(
 )
 
 # Reputation watch: reviews, mentions, alerts (docs/reputation.md).
+# Validated together below (calmdesk.playbook.reputation.build_settings).
 CALMDESK_REPUTATION_NEGATIVE_MAX_RATING = env_int(
     "CALMDESK_REPUTATION_NEGATIVE_MAX_RATING",
     2,
@@ -403,18 +450,34 @@ CALMDESK_REPUTATION_SPIKE_MIN_COUNT = env_int(
     3,
     "Fewest negative reviews in a week before it can be a spike.",
 )
-CALMDESK_REPUTATION_SPIKE_ALPHA = env(
+CALMDESK_REPUTATION_SPIKE_ALPHA = env_float(
     "CALMDESK_REPUTATION_SPIKE_ALPHA",
-    "0.01",
+    0.01,
     "Poisson tail probability below which a week's negative count is a spike.",
+)
+
+
+check_reputation(
+    negative_max_rating=CALMDESK_REPUTATION_NEGATIVE_MAX_RATING,
+    sla_hours=CALMDESK_REPUTATION_SLA_HOURS,
+    spike_weeks=CALMDESK_REPUTATION_SPIKE_WEEKS,
+    spike_min_count=CALMDESK_REPUTATION_SPIKE_MIN_COUNT,
+    spike_alpha=CALMDESK_REPUTATION_SPIKE_ALPHA,
 )
 CALMDESK_REPUTATION_SWEEP_MINUTES = env_int(
     "CALMDESK_REPUTATION_SWEEP_MINUTES",
     5,
     "How often overdue public responses and spikes are checked.",
+    minimum=1,
 )
+# 5 minutes to a week, as `calmdesk feeds add --every` (calmdesk/cli/startup.py FEED_MINUTES).
+FEED_POLL_MINUTES_RANGE = (5, 10080)
 CALMDESK_FEED_POLL_MINUTES = env_int(
-    "CALMDESK_FEED_POLL_MINUTES", 30, "Default interval between polls of an RSS/Atom mention feed."
+    "CALMDESK_FEED_POLL_MINUTES",
+    30,
+    "Default interval between polls of an RSS/Atom mention feed.",
+    minimum=FEED_POLL_MINUTES_RANGE[0],
+    maximum=FEED_POLL_MINUTES_RANGE[1],
 )
 CALMDESK_FEED_TIMEOUT_SECONDS = env_int(
     "CALMDESK_FEED_TIMEOUT_SECONDS", 15, "Timeout of one feed request."
@@ -436,22 +499,23 @@ CALMDESK_FEED_MAX_BACKOFF_MINUTES = env_int(
 )
 
 # Insights: root causes, discovery, patterns, the digest (docs/insights.md).
-CALMDESK_CAUSE_FEATURES = env(
+CALMDESK_CAUSE_FEATURES = env_choice(
     "CALMDESK_CAUSE_FEATURES",
     "auto",
     "Root-cause classifier and discovery features: auto, embeddings or tfidf.",
+    ("auto", "embeddings", "tfidf"),
 )
 CALMDESK_CAUSE_MODEL_PATH = env(
     "CALMDESK_CAUSE_MODEL_PATH",
     "",
     "Root-cause classifier file; empty: CALMDESK_DATA_DIR/models/root_causes.joblib.",
 )
-CALMDESK_CAUSE_MIN_CONFIDENCE = float(
-    env(
-        "CALMDESK_CAUSE_MIN_CONFIDENCE",
-        "0.5",
-        "The classifier's cause is used at this probability or above; else the rules'.",
-    )
+CALMDESK_CAUSE_MIN_CONFIDENCE = env_float(
+    "CALMDESK_CAUSE_MIN_CONFIDENCE",
+    0.5,
+    "The classifier's cause is used at this probability or above; else the rules'.",
+    minimum=0.0,
+    maximum=1.0,
 )
 CALMDESK_DISCOVERY_DAYS = env_int(
     "CALMDESK_DISCOVERY_DAYS",
@@ -486,6 +550,7 @@ CALMDESK_ESCALATION_SWEEP_SECONDS = env_int(
     "CALMDESK_ESCALATION_SWEEP_SECONDS",
     60,
     "How often the SLA, promise, block and escalation sweep runs.",
+    minimum=1,
 )
 CALMDESK_REPEAT_CONTACT_DAYS = env_int(
     "CALMDESK_REPEAT_CONTACT_DAYS",
@@ -515,5 +580,13 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("CALMDESK_LOG_LEVEL", "INFO", "Log level.")},
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice(
+            "CALMDESK_LOG_LEVEL",
+            "INFO",
+            "Log level: DEBUG, INFO, WARNING, ERROR or CRITICAL.",
+            ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"),
+        ),
+    },
 }

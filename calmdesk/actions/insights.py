@@ -387,14 +387,20 @@ def do_review_replies(limit: int = 2000) -> int:
     return len(reviews)
 
 
-def do_send_digest(now: datetime | None = None, *, force: bool = False) -> int:
-    """Email the weekly digest to every manager, once per ISO week; returns how many emails."""
+def do_send_digest(
+    now: datetime | None = None, *, force: bool = False, failed: list[str] | None = None
+) -> int:
+    """Email the weekly digest to every manager, once per ISO week; returns how many emails
+    were sent. The emails go out when the transaction commits; inside an outer transaction
+    the count is of those queued. Each address that could not be sent to is appended to
+    `failed` (when given) and logged; the others still go out."""
     from calmdesk.insights.digest import build_digests
     from calmdesk.models import Event
 
     now = now or timezone.now()
     year, week, _ = timezone.localtime(now).isocalendar()
     key = f"{year}-W{week:02d}"
+    outcome: dict[str, int] = {}
     with transaction.atomic():
         if (
             not force
@@ -405,13 +411,19 @@ def do_send_digest(now: datetime | None = None, *, force: bool = False) -> int:
         if not emails:
             return 0
         log_event(InsightsEvent.DIGEST_SENT, week=key, recipients=len(emails))
-        transaction.on_commit(lambda: _send(emails))
-    return len(emails)
+        transaction.on_commit(lambda: outcome.update(sent=_send(emails, failed)))
+    return outcome.get("sent", len(emails))
 
 
-def _send(emails) -> None:
+def _send(emails, failed: list[str] | None = None) -> int:
+    sent = 0
     for email in emails:
         try:
             email.send()
         except Exception:  # one bad address must not stop the others
             log.exception("the insights digest to %s was not sent", email.to)
+            if failed is not None:
+                failed.extend(email.to)
+        else:
+            sent += 1
+    return sent

@@ -61,8 +61,10 @@ def receive(inbound: Inbound, *, assess: bool = True) -> ReceiveResult:
 
     Resolves the customer, threads the message into a conversation, stores
     it and (after commit) queues its assessment. A repeat returns the first
-    delivery's ids with created=False. Raises InboundError for bad input.
+    delivery's ids with created=False. Raises InboundError for bad input;
+    control characters (NUL …) are stripped from its text, not refused.
     """
+    inbound = inbound.normalized()
     inbound.validate()
     found = _existing(inbound)
     if found is not None:

@@ -13,7 +13,13 @@ from calmdesk.access import (
     visible_conversations,
     visible_customers,
 )
-from calmdesk.api.schemas import ConversationDetail, ConversationOut, CustomerOut
+from calmdesk.api.schemas import (
+    DB_INT_MAX,
+    ConversationDetail,
+    ConversationOut,
+    CustomerOut,
+    DbInt,
+)
 from calmdesk.models import Identity, Message, Team
 from calmdesk.models.choices import Channel, Level, Status
 
@@ -21,6 +27,7 @@ router = Router(tags=["read"])
 
 DEFAULT_LIMIT = 100
 MAX_LIMIT = 200  # a larger `limit` is a 422 (docs/api.md), not silently clamped
+MAX_OFFSET = DB_INT_MAX - MAX_LIMIT  # offset + limit must still be a database integer
 
 
 class Pagination(LimitOffsetPagination):
@@ -28,7 +35,7 @@ class Pagination(LimitOffsetPagination):
 
     class Input(Schema):
         limit: int = Field(DEFAULT_LIMIT, ge=1, le=MAX_LIMIT)
-        offset: int = Field(0, ge=0)
+        offset: int = Field(0, ge=0, le=MAX_OFFSET)
 
 
 class _Page:
@@ -53,7 +60,7 @@ class ConversationFilters(Schema):
     level: Level | None = None
     channel: Channel | None = None
     team: str | None = None
-    customer_id: int | None = None
+    customer_id: DbInt | None = None
     awaiting_reply: bool | None = None
 
 
@@ -105,7 +112,7 @@ def list_conversations(request, filters: Query[ConversationFilters]):
 
 
 @router.get("/conversations/{conversation_id}", response=ConversationDetail)
-def get_conversation(request, conversation_id: int):
+def get_conversation(request, conversation_id: DbInt):
     """One conversation with its messages and their assessments (404 if not yours to see)."""
     c = access_conversation(request.agent, conversation_id)
     messages = c.messages.select_related("author__user").order_by("sent_at", "id")
@@ -157,7 +164,7 @@ def list_customers(request, filters: Query[CustomerFilters]):
 
 
 @router.get("/customers/{customer_id}", response=CustomerOut)
-def get_customer(request, customer_id: int):
+def get_customer(request, customer_id: DbInt):
     return _customer_out(access_customer(request.agent, customer_id))
 
 

@@ -20,6 +20,7 @@ from pydantic import Field
 from calmdesk import actions
 from calmdesk.access import access_conversation, visible_conversations
 from calmdesk.actions.handoff import draft_brief
+from calmdesk.api.schemas import ApiTime, DbInt
 from calmdesk.models import Agent, Commitment, Compensation, EscalationLevel, Handoff, Status
 from calmdesk.playbook.sla import time_left
 
@@ -46,7 +47,7 @@ class EscalateIn(Schema):
 
 class CommitmentIn(Schema):
     text: str = Field(..., min_length=1, max_length=500)
-    due_at: datetime
+    due_at: ApiTime
 
 
 class CommitmentOut(Schema):
@@ -81,7 +82,7 @@ class CompensationOut(Schema):
 
 
 class HandoffIn(Schema):
-    to_agent_id: int
+    to_agent_id: DbInt
     reason: str = Field("", max_length=300)
     brief: str = Field("", max_length=20_000)
     send_continuity: bool = True
@@ -126,12 +127,12 @@ def list_escalations(request):
 
 
 @router.get("/conversations/{conversation_id}/sla", response=SlaOut, summary="SLA and escalation")
-def get_sla(request, conversation_id: int):
+def get_sla(request, conversation_id: DbInt):
     return _sla(access_conversation(request.agent, conversation_id))
 
 
 @router.post("/conversations/{conversation_id}/escalate", response=SlaOut)
-def post_escalate(request, conversation_id: int, payload: EscalateIn):
+def post_escalate(request, conversation_id: DbInt, payload: EscalateIn):
     c = access_conversation(request.agent, conversation_id)
     if payload.level == "manager" and request.agent.role == "agent":
         raise HttpError(403, "Agents escalate to a lead; a lead escalates to a manager.")
@@ -140,7 +141,7 @@ def post_escalate(request, conversation_id: int, payload: EscalateIn):
 
 
 @router.get("/conversations/{conversation_id}/brief", summary="The drafted hand-over brief")
-def get_brief(request, conversation_id: int) -> dict:
+def get_brief(request, conversation_id: DbInt) -> dict:
     return draft_brief(access_conversation(request.agent, conversation_id)).to_dict()
 
 
@@ -156,13 +157,13 @@ def _commitment(r: Commitment) -> dict:
 
 
 @router.get("/conversations/{conversation_id}/commitments", response=list[CommitmentOut])
-def list_commitments(request, conversation_id: int):
+def list_commitments(request, conversation_id: DbInt):
     c = access_conversation(request.agent, conversation_id)
     return [_commitment(r) for r in c.commitments.select_related("owner__user")]
 
 
 @router.post("/conversations/{conversation_id}/commitments", response={201: CommitmentOut})
-def post_commitment(request, conversation_id: int, payload: CommitmentIn):
+def post_commitment(request, conversation_id: DbInt, payload: CommitmentIn):
     c = access_conversation(request.agent, conversation_id)
     try:
         row = actions.do_add_commitment(request.agent, c, payload.text, payload.due_at)
@@ -185,7 +186,7 @@ def _comp(r: Compensation) -> dict:
 
 
 @router.post("/conversations/{conversation_id}/compensations", response={201: CompensationOut})
-def post_compensation(request, conversation_id: int, payload: CompensationIn):
+def post_compensation(request, conversation_id: DbInt, payload: CompensationIn):
     c = access_conversation(request.agent, conversation_id)
     try:
         row = actions.do_propose_compensation(
@@ -197,7 +198,7 @@ def post_compensation(request, conversation_id: int, payload: CompensationIn):
 
 
 @router.post("/compensations/{compensation_id}/decision", response=CompensationOut)
-def post_decision(request, compensation_id: int, payload: DecisionIn):
+def post_decision(request, compensation_id: DbInt, payload: DecisionIn):
     row = get_object_or_404(Compensation, pk=compensation_id)
     access_conversation(request.agent, row.conversation_id)
     try:
@@ -218,7 +219,7 @@ def _handoff(h: Handoff) -> dict:
 
 
 @router.post("/conversations/{conversation_id}/handoffs", response={201: HandoffOut})
-def post_handoff(request, conversation_id: int, payload: HandoffIn):
+def post_handoff(request, conversation_id: DbInt, payload: HandoffIn):
     c = access_conversation(request.agent, conversation_id)
     to = Agent.objects.filter(pk=payload.to_agent_id, user__is_active=True).first()
     if to is None:
@@ -238,7 +239,7 @@ def post_handoff(request, conversation_id: int, payload: HandoffIn):
 
 
 @router.post("/handoffs/{handoff_id}/acknowledge", response=HandoffOut)
-def post_acknowledge(request, handoff_id: int):
+def post_acknowledge(request, handoff_id: DbInt):
     h = get_object_or_404(Handoff, pk=handoff_id)
     if h.to_agent_id != request.agent.pk:
         access_conversation(request.agent, h.conversation_id)

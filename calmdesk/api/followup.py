@@ -18,6 +18,7 @@ from pydantic import Field
 
 from calmdesk.access import access_customer
 from calmdesk.actions.followup import do_record_customer_event
+from calmdesk.api.schemas import ApiTime, DbInt
 from calmdesk.insights.recovery import difficult_cases, outcomes
 from calmdesk.models import CustomerEventKind
 
@@ -26,7 +27,7 @@ router = Router(tags=["follow-up"])
 
 class CustomerEventIn(Schema):
     kind: str = Field(description="purchase, renewal, cancellation, refund or other")
-    occurred_at: datetime = Field(description="When it happened, with a time zone")
+    occurred_at: ApiTime = Field(description="When it happened, with a time zone")
     external_id: str = Field(
         "", max_length=200, description="Your id for it: posting it again adds nothing"
     )
@@ -55,7 +56,7 @@ class CaseOut(Schema):
 @router.post(
     "/customers/{customer_id}/events", response={200: CustomerEventOut, 201: CustomerEventOut}
 )
-def post_customer_event(request, customer_id: int, payload: CustomerEventIn):
+def post_customer_event(request, customer_id: DbInt, payload: CustomerEventIn):
     customer = access_customer(request.agent, customer_id)
     if payload.kind not in CustomerEventKind.values:
         raise HttpError(
@@ -88,7 +89,7 @@ def post_customer_event(request, customer_id: int, payload: CustomerEventIn):
 
 
 @router.get("/customers/{customer_id}/recovery", response=list[CaseOut])
-def customer_recovery(request, customer_id: int):
+def customer_recovery(request, customer_id: DbInt):
     customer = access_customer(request.agent, customer_id)
     return [
         CaseOut(

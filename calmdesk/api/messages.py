@@ -1,7 +1,5 @@
 """POST /api/v1/messages: take in one message or a list of up to 1,000."""
 
-import json
-
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
@@ -10,10 +8,11 @@ from ninja.errors import HttpError
 from pydantic import TypeAdapter, ValidationError
 
 from calmdesk.actions import receive
+from calmdesk.api.errors import field_errors, parse_json_body
 from calmdesk.api.schemas import BatchCreated, ErrorOut, MessageCreated, MessageIn
 from calmdesk.intake.types import Inbound, InboundCustomer, InboundError
 from calmdesk.jobs import queue_assessment
-from calmdesk.models import Agent, Conversation, Location, Team
+from calmdesk.models import Agent, Conversation, Location, Message, Team
 
 router = Router(tags=["intake"])
 
@@ -36,14 +35,6 @@ def _inbound(item: MessageIn, external_id: str) -> Inbound:
         rating=item.rating,
         url=item.url,
     )
-
-
-def _errors(exc: ValidationError, batch: bool) -> list[dict]:
-    out = []
-    for e in exc.errors(include_url=False, include_context=False, include_input=False):
-        loc = list(e["loc"])
-        out.append({"loc": (["body", *loc] if batch else ["body", *loc]), "msg": e["msg"]})
-    return out
 
 
 def _check_refs(inbounds: list[Inbound], batch: bool, agent: Agent) -> tuple[int, dict] | None:
@@ -79,12 +70,8 @@ def _check_refs(inbounds: list[Inbound], batch: bool, agent: Agent) -> tuple[int
 
 
 class _OtherTeam(Exception):
-    def __init__(self, index: int) -> None:
-        super().__init__(
-            "this message would join a conversation of a team you are not on "
-            "(by its thread_id, email threading or the customer's open conversation); "
-            "only managers and admins may post into any team"
-        )
+    def __init__(self, index: int, message: str) -> None:
+        super().__init__(message)
         self.index = index
 
 
@@ -92,18 +79,44 @@ def _own_conversations(agent: Agent, results: list) -> None:
     """Inside the batch's transaction: an agent's or lead's messages must all be
     in their own teams' conversations, wherever threading put them (a
     thread_id or a reply can point at another team's conversation, and a
-    repeat delivery answers with one). Raises _OtherTeam, which rolls back."""
+    repeat delivery answers with one) or, naming no team, whichever team
+    they landed in (the default team). Raises _OtherTeam, which rolls back."""
     if agent.sees_all_teams or not results:
         return
     ids = {r.conversation_id for r in results}
-    foreign = set(
+    foreign = dict(
         Conversation.objects.filter(pk__in=ids)
         .exclude(team__in=agent.teams.all())
-        .values_list("pk", flat=True)
+        .values_list("pk", "team__slug")
+    )
+    if not foreign:
+        return
+    # A foreign conversation with a message from before this request was
+    # joined; one holding only this request's new messages was opened here,
+    # in the team chosen for a message that names none (the default team).
+    new_ids = [r.message_id for r in results if r.created]
+    joined = set(
+        Message.objects.filter(conversation_id__in=foreign)
+        .exclude(pk__in=new_ids)
+        .values_list("conversation_id", flat=True)
     )
     for index, r in enumerate(results):
-        if r.conversation_id in foreign:
-            raise _OtherTeam(index)
+        team = foreign.get(r.conversation_id)
+        if team is None:
+            continue
+        if r.conversation_id in joined:
+            text = (
+                f"this message would join a conversation of team {team!r}, a team you are "
+                "not on (by its thread_id, email threading or the customer's open "
+                "conversation); only managers and admins may post into any team"
+            )
+        else:
+            text = (
+                f"this message names no team, so it would go to the default team {team!r}, "
+                "which you are not on: name one of your teams with `team` "
+                "(only managers and admins may post into any team)"
+            )
+        raise _OtherTeam(index, text)
 
 
 @router.post(
@@ -140,15 +153,13 @@ def post_messages(request):
     list). A new message answers 201; a repeat answers 200 with the ids of
     the first delivery, never a second row. Every item of a list is
     validated before anything is written."""
-    try:
-        payload = json.loads(request.body or b"")
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise HttpError(400, f"Malformed JSON: {exc}") from None
+    payload = parse_json_body(request.body)
     batch = isinstance(payload, list)
     try:
         items = _MANY.validate_python(payload) if batch else [_ONE.validate_python(payload)]
     except ValidationError as exc:
-        return Status(422, {"detail": _errors(exc, batch)})
+        errors = exc.errors(include_url=False, include_context=False, include_input=False)
+        return Status(422, {"detail": field_errors(errors)})
     if batch and not items:
         raise HttpError(422, "The list is empty.")
     if len(items) > settings.CALMDESK_API_MAX_BATCH:
@@ -178,7 +189,8 @@ def post_messages(request):
                 results.append(receive(inbound, assess=False))
             _own_conversations(request.agent, results)
     except InboundError as exc:  # found while storing: the whole batch was rolled back
-        return Status(422, {"detail": [{"loc": ["body", len(results)], "msg": str(exc)}]})
+        loc = ["body", len(results)] if batch else ["body"]
+        return Status(422, {"detail": [{"loc": loc, "msg": str(exc)}]})
     except _OtherTeam as exc:  # likewise rolled back
         loc = ["body", exc.index] if batch else ["body"]
         return Status(403, {"detail": [{"loc": loc, "msg": str(exc)}]})

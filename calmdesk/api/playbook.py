@@ -7,6 +7,7 @@ from ninja.errors import HttpError
 from pydantic import Field
 
 from calmdesk.access import access_conversation
+from calmdesk.api.schemas import DbInt
 from calmdesk.playbook import PolicyError, coach, draft_reply, load_policy, track_steps
 from calmdesk.playbook.views import EMPTY_CONVERSATION
 from calmdesk.services.playbook_views import agent_view, conversation_view
@@ -16,7 +17,7 @@ router = Router(tags=["playbook"])
 
 class CoachIn(Schema):
     reply: str = Field(..., min_length=1, max_length=100_000)
-    conversation_id: int | None = None
+    conversation_id: DbInt | None = None
 
 
 class FindingOut(Schema):
@@ -35,7 +36,7 @@ class CoachOut(Schema):
 
 
 class DraftIn(Schema):
-    conversation_id: int
+    conversation_id: DbInt
 
 
 class DraftPartOut(Schema):

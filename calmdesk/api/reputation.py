@@ -12,20 +12,24 @@ id): a repeat answers 200, an edit is recorded as a revision, and
 
 from __future__ import annotations
 
-import json
-
 from django.db import transaction
 from ninja import Router, Status
-from ninja.errors import HttpError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.security import APIKeyHeader
 
 from calmdesk.actions.reputation import check_source_key, do_ingest_review
 from calmdesk.api.auth import AUTH
+from calmdesk.api.errors import parse_json_body
+from calmdesk.api.schemas import time_problem
 from calmdesk.intake.reviews import FORMATS, ReviewRecord, parse_review
 from calmdesk.intake.types import InboundError
 
 MAX_ITEMS = 500
 RESPONSES = {200: dict, 201: dict, 400: dict, 413: dict, 422: dict}
+BAD_SOURCE_KEY = (
+    "Invalid or revoked X-Calmdesk-Source-Key: check the key printed by "
+    "`calmdesk reputation webhook-source` (or send an API token instead of the key)."
+)
 
 
 class SourceKeyAuth(APIKeyHeader):
@@ -34,9 +38,12 @@ class SourceKeyAuth(APIKeyHeader):
     param_name = "X-Calmdesk-Source-Key"
 
     def authenticate(self, request, key):
-        source = check_source_key(key or "")
-        if source is not None:
-            request.review_source = source
+        if not key:
+            return None  # no key: an API token or the session may answer
+        source = check_source_key(key)
+        if source is None:  # a key was sent: it alone decides, as a token does
+            raise AuthenticationError(message=BAD_SOURCE_KEY)
+        request.review_source = source
         return source
 
 
@@ -44,10 +51,7 @@ router = Router(tags=["reputation"], auth=[SourceKeyAuth(), *AUTH])
 
 
 def _items(request) -> tuple[list, bool]:
-    try:
-        payload = json.loads(request.body or b"")
-    except (ValueError, UnicodeDecodeError) as exc:
-        raise HttpError(400, f"Malformed JSON: {exc}") from None
+    payload = parse_json_body(request.body)
     batch = isinstance(payload, list)
     items = payload if batch else [payload]
     if not items:
@@ -71,24 +75,30 @@ def _ingest(request, kind: str, fmt: str):
         if event.endswith(("deleted", "removed")):
             item = {**item, "status": "deleted"}
         try:
-            records.append(
-                parse_review(
-                    item,
-                    fmt,
-                    default_location=source.location.slug if source and source.location else "",
-                    platform=source.platform if source and source.platform != "generic" else "",
-                    kind=kind,
-                )
+            record = parse_review(
+                item,
+                fmt,
+                default_location=source.location.slug if source and source.location else "",
+                platform=source.platform if source and source.platform != "generic" else "",
+                kind=kind,
             )
+            problem = record.published_at and time_problem(record.published_at, "date")
+            if problem:
+                raise InboundError(problem)
+        except OverflowError:  # a date with no UTC value (year 1 east of UTC)
+            problem = "date is outside the range taken in (between 1970 and 9000)"
+            return Status(422, {"detail": [{"loc": loc, "msg": problem}]})
         except InboundError as exc:
             return Status(422, {"detail": [{"loc": loc, "msg": str(exc)}]})
+        records.append(record)
     results = []
     try:
         with transaction.atomic():
             for record in records:
                 results.append(do_ingest_review(record, source=source))
     except InboundError as exc:  # e.g. an unknown location: nothing of the batch is kept
-        return Status(422, {"detail": [{"loc": ["body", len(results)], "msg": str(exc)}]})
+        loc = ["body", len(results)] if batch else ["body"]
+        return Status(422, {"detail": [{"loc": loc, "msg": str(exc)}]})
     out = [
         {"review_id": r.review_id, "conversation_id": r.conversation_id, "outcome": r.outcome}
         for r in results

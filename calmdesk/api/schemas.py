@@ -1,20 +1,50 @@
 from __future__ import annotations
 
-from datetime import datetime, timedelta
-from typing import Any, Literal
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
 
 from django.utils import timezone
 from ninja import Schema
-from pydantic import Field, field_validator
+from pydantic import AfterValidator, Field, ValidationInfo, field_validator
 
-from calmdesk.intake.types import MAX_BODY_CHARS
+from calmdesk.intake.types import MAX_BODY_CHARS, MAX_CLOCK_SKEW
 
 ChannelName = Literal["email", "chat", "sms", "review", "social", "api"]
 
-# How far in the future a message's `sent_at` may be (the sender's clock
-# running ahead of ours); later is a 422, as a future time would sort the
-# message first and show it as just arrived for as long as it stays future.
-MAX_CLOCK_SKEW = timedelta(minutes=5)
+# The times the API takes in (sent_at, occurred_at, due_at…): aware, and
+# from 1970 up to (not including) the year 9000. Outside that, a time is a
+# typing or export mistake, and one near year 1 or 9999 has no UTC value at
+# all (storing it would fail). Compared, never converted, so such a time is
+# answered with a 422, not raised.
+EARLIEST_TIME = datetime(1970, 1, 1, tzinfo=UTC)
+LATEST_TIME = datetime(9000, 1, 1, tzinfo=UTC)
+
+# The largest id or count the database stores (a signed 64-bit integer); a
+# larger one in a path, query or body is a 422, not a database overflow.
+DB_INT_MAX = 2**63 - 1
+
+
+def time_problem(value: datetime, name: str) -> str:
+    """Why `value` cannot be stored as the time `name`, or "" when it can."""
+    if value.tzinfo is None or value.utcoffset() is None:
+        return f"{name} must include a time zone, e.g. 2026-11-23T09:30:00Z"
+    if not EARLIEST_TIME <= value < LATEST_TIME:
+        return f"{name} {value.isoformat()} is outside the range taken in (between 1970 and 9000)"
+    return ""
+
+
+def _check_time(value: datetime, info: ValidationInfo) -> datetime:
+    problem = time_problem(value, info.field_name or "the time")
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+ApiTime = Annotated[datetime, AfterValidator(_check_time)]
+"""A datetime field of a request: aware, between 1970 and 9000 (else a 422 naming it)."""
+
+DbInt = Annotated[int, Field(ge=0, le=DB_INT_MAX)]
+"""An id or offset: 0..2**63-1 (else a 422 naming it)."""
 
 
 class CustomerIn(Schema):
@@ -30,7 +60,7 @@ class MessageIn(Schema):
     customer: CustomerIn
     subject: str = Field("", max_length=300)
     body: str = Field(..., min_length=1, max_length=MAX_BODY_CHARS)
-    sent_at: datetime | None = None
+    sent_at: ApiTime | None = None
     thread_id: str = Field("", max_length=300)
     location: str = Field("", max_length=100)
     team: str = Field("", max_length=100)
@@ -39,9 +69,7 @@ class MessageIn(Schema):
 
     @field_validator("sent_at")
     @classmethod
-    def _aware(cls, value: datetime | None) -> datetime | None:
-        if value is not None and value.tzinfo is None:
-            raise ValueError("sent_at must include a time zone, e.g. 2026-11-23T09:30:00Z")
+    def _not_future(cls, value: datetime | None) -> datetime | None:
         if value is not None and value > timezone.now() + MAX_CLOCK_SKEW:
             minutes = int(MAX_CLOCK_SKEW.total_seconds() // 60)
             raise ValueError(

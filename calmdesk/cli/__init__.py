@@ -4,6 +4,9 @@ Each sub-command lives in its own module under calmdesk/cli/ and exposes
 `register(subparsers)`; it sets `func` on its parser. A command returns its
 exit code. Commands that need the database call `setup_django()` first, so
 `calmdesk analyze` and `calmdesk coach` stay usable without a database.
+
+A bad setting, a database without tables or one that cannot be reached is
+one line on stderr and exit 1, for every command (calmdesk/cli/startup.py).
 """
 
 from __future__ import annotations
@@ -25,6 +28,10 @@ COMMAND_MODULES = (
     "calmdesk.cli.reputation",
     "calmdesk.cli.insights",
 )
+
+# Commands that take in or serve conversations: checked before they start
+# (migrations applied, CALMDESK_DEFAULT_TEAM names a team; cli/startup.py).
+STARTUP_CHECKED = frozenset({"serve", "worker", "scheduler", "import", "import-email"})
 
 
 class CommandError(Exception):
@@ -67,13 +74,23 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return 2
+    from calmdesk.cli.startup import check_ready, explain
+
     try:
+        if args.command in STARTUP_CHECKED:
+            check_ready(args.command)
         return int(args.func(args) or 0)
     except CommandError as exc:
         print(f"calmdesk {args.command}: error: {exc}", file=sys.stderr)
         return exc.code
     except KeyboardInterrupt:
         return 130
+    except Exception as exc:
+        message = explain(exc)
+        if message is None:
+            raise
+        print(f"calmdesk {args.command}: error: {message}", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

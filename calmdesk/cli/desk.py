@@ -84,6 +84,11 @@ def cmd_serve(args: argparse.Namespace) -> int:
         raise CommandError(
             f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}"
         ) from None
+    except ValueError:  # waitress: the host does not resolve or is not an address
+        raise CommandError(
+            f"cannot listen on {args.host}:{args.port}: unknown host (use an address or "
+            "a name this machine resolves, e.g. 127.0.0.1 or 0.0.0.0)"
+        ) from None
     if settings.CELERY_TASK_ALWAYS_EAGER and settings.CALMDESK_SCHEDULER:
         from calmdesk.jobs import PERIODIC
         from calmdesk.scheduler import InProcessScheduler

@@ -140,5 +140,12 @@ def cmd_digest(args: argparse.Namespace) -> int:
     setup_django()
     from calmdesk.actions.insights import do_send_digest
 
-    print(f"Digest sent to {do_send_digest(force=args.force)} managers.")
+    failed: list[str] = []
+    sent = do_send_digest(force=args.force, failed=failed)
+    print(f"Digest sent to {sent} managers.")
+    if failed:
+        raise CommandError(
+            f"the digest could not be sent to {len(failed)} "
+            f"({', '.join(failed)}); see the log above for why"
+        )
     return 0

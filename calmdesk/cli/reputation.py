@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from calmdesk.cli import CommandError, setup_django
 from calmdesk.cli.intake import Tally, _progress, _write_errors
+from calmdesk.cli.startup import feed_minutes
 from calmdesk.intake.types import InboundError
 
 
@@ -60,7 +61,12 @@ def register(subparsers: Any) -> None:
     a.add_argument("url")
     a.add_argument("--location", required=True, help="location slug the mentions belong to")
     a.add_argument("--platform", default="rss")
-    a.add_argument("--every", type=int, default=None, help="minutes between polls")
+    a.add_argument(
+        "--every",
+        type=feed_minutes,
+        default=None,
+        help="minutes between polls, 5-10080 (default: $CALMDESK_FEED_POLL_MINUTES)",
+    )
     a.set_defaults(func=cmd_feeds_add)
     sub.add_parser("list", help="Feeds and their state.").set_defaults(func=cmd_feeds_list)
     poll = sub.add_parser("poll", help="Poll the feeds that are due (or all with --all).")

@@ -21,7 +21,7 @@ from pathlib import Path
 
 from calmdesk.intake.email_html import html_to_text, sanitize_html
 from calmdesk.intake.email_text import strip_reply
-from calmdesk.intake.types import Inbound, InboundCustomer, InboundError
+from calmdesk.intake.types import Inbound, InboundCustomer, InboundError, sent_at_problem
 
 MAX_EXTERNAL_ID_CHARS = 255
 MAX_REFERENCES = 50
@@ -157,6 +157,8 @@ def _sent_at(msg: Message) -> datetime | None:
             return None
     if value.tzinfo is None:  # "-0000": the time is UTC, the sender's zone unknown
         value = value.replace(tzinfo=UTC)
+    if sent_at_problem(value):  # before 1970 or in the future: as unreadable
+        return None
     return value
 
 

@@ -34,7 +34,13 @@ from calmdesk.intake.files import (
     parse_rating,
     parse_time,
 )
-from calmdesk.intake.types import Inbound, InboundCustomer, InboundError
+from calmdesk.intake.types import (
+    Inbound,
+    InboundCustomer,
+    InboundError,
+    sent_at_problem,
+    strip_controls,
+)
 
 MAX_ID_CHARS = 200
 GENERIC: dict[str, tuple[str, ...]] = {
@@ -197,7 +203,7 @@ def _text(value: Any, field: str, limit: int = 2000) -> str:
         return ""
     if isinstance(value, bool) or not isinstance(value, str | int | float):
         raise InboundError(f"{field} must be text, not {type(value).__name__}")
-    text = str(value).strip()
+    text = strip_controls(str(value)).strip()  # a Review row stores it as given here
     if len(text) > limit:
         raise InboundError(f"{field} is over {limit:,} characters")
     return text
@@ -220,11 +226,17 @@ def review_time(value: str, tz: tzinfo) -> datetime | None:
     # Google gives nanoseconds ("...:00.123456789Z"); Python reads at most six digits.
     value = re.sub(r"(\.\d{6})\d+", r"\1", value)
     try:
-        return parse_time(value, tz)
+        parsed = parse_time(value, tz)
     except InboundError:
         raise InboundError(
             f"date {value!r} is not an ISO-8601 date or time (e.g. 2024-06-03T10:00:00Z)"
         ) from None
+    except (ValueError, OverflowError, OSError):  # Unix seconds past year 9999
+        raise InboundError(f"date {value!r} is out of range") from None
+    # Before the review's id is made from it: a time with no UTC value cannot be.
+    if parsed is not None and (problem := sent_at_problem(parsed, "date")):
+        raise InboundError(problem)
+    return parsed
 
 
 def parse_review(
