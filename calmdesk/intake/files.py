@@ -21,7 +21,13 @@ from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import Any
 
-from calmdesk.intake.types import MAX_BODY_CHARS, Inbound, InboundCustomer, InboundError
+from calmdesk.intake.types import (
+    MAX_BODY_CHARS,
+    Inbound,
+    InboundCustomer,
+    InboundError,
+    sent_at_problem,
+)
 
 FILE_CHANNELS = ("review", "social", "chat", "email", "sms")
 CSV_EXTENSIONS = (".csv", ".tsv")
@@ -389,20 +395,27 @@ def parse_record(record: Mapping[str, Any], channel: str, *, default_tz: tzinfo 
     return inbound
 
 
-def parse_time(value: str, default_tz: tzinfo = UTC) -> datetime | None:
-    """ISO-8601 date or date-time (or Unix seconds); a time without zone is in default_tz."""
+def parse_time(value: str, default_tz: tzinfo = UTC, name: str = "sent_at") -> datetime | None:
+    """ISO-8601 date or date-time (or Unix seconds); a time without zone is in default_tz.
+
+    InboundError (naming the field `name`) for text that is not a time and for
+    a time a message cannot have (intake.types.sent_at_problem)."""
     if not value:
         return None
-    if value.isdigit() and len(value) >= 9:
-        return datetime.fromtimestamp(int(value), tz=UTC)
     try:
-        parsed = datetime.fromisoformat(value.replace(" UTC", "Z"))
-    except ValueError:
+        if value.isdigit() and len(value) >= 9:
+            parsed = datetime.fromtimestamp(int(value), tz=UTC)
+        else:
+            parsed = datetime.fromisoformat(value.replace(" UTC", "Z"))
+    except (ValueError, OverflowError, OSError):
         raise InboundError(
-            f"sent_at {value!r} is not an ISO-8601 date or time (e.g. 2024-06-03T10:00:00+02:00)"
+            f"{name} {value!r} is not an ISO-8601 date or time (e.g. 2024-06-03T10:00:00+02:00)"
         ) from None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=default_tz)
+    problem = sent_at_problem(parsed, name)  # before anything converts it (year 1 has no UTC)
+    if problem:
+        raise InboundError(problem)
     return parsed
 
 

@@ -76,6 +76,28 @@ def test_import_reports_a_date_out_of_range_as_a_broken_row_and_goes_on(
 
 
 @time_machine.travel(NOW, tick=False)
+def test_rows_without_an_id_and_huge_unix_times_are_broken_rows_too(tmp_path, capsys):
+    """A row with no id gets one made from its time: an out-of-range time must be
+    refused before that (year 1 east of UTC has no UTC value); so must Unix
+    seconds past year 9999."""
+    path = jsonl(
+        tmp_path,
+        {"handle": "@ann", "body": "Hello", "sent_at": "0001-01-01T00:00:00+05:00"},
+        {"id": "c2", "handle": "@bob", "body": "Hi", "sent_at": "99999999999999"},
+        {"id": "c3", "handle": "@cy", "body": "Still here", "sent_at": "2026-03-01T10:00:00Z"},
+    )
+    code, out, _ = run(capsys, "import", str(path), "--channel", "chat", "-q")
+    assert code == 0
+    assert out == (
+        "1 imported, 0 already present, 2 broken rows: "
+        "line 1: sent_at 0001-01-01T00:00:00+05:00 is before 1970; "
+        "line 2: sent_at '99999999999999' is not an ISO-8601 date or time "
+        "(e.g. 2024-06-03T10:00:00+02:00)"
+    )
+    assert [m.external_id for m in stored()] == ["c3"]
+
+
+@time_machine.travel(NOW, tick=False)
 def test_sent_at_limits_are_inclusive_and_the_skew_is_the_apis():
     from calmdesk.actions import receive
     from calmdesk.api.schemas import MAX_CLOCK_SKEW as API_SKEW
