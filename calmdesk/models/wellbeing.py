@@ -7,7 +7,8 @@ class ShiftExposure(models.Model):
     """One agent's shift: the hostile and abusive conversations they handled.
 
     A shift starts with the agent's first counted conversation and lasts
-    `policy.wellbeing.shift_hours`. Past `hostile_per_shift` the agent is
+    `policy.wellbeing.shift_hours`, or ends earlier where the agent's next
+    shift begins: one agent's shifts never overlap (actions.wellbeing). Past `hostile_per_shift` the agent is
     offered a break and the next hostile conversation goes to someone else.
     """
 

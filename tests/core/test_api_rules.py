@@ -7,9 +7,8 @@ import json
 
 import pytest
 from django.test import Client
-from django.utils import timezone
 
-from calmdesk.actions import do_create_token, receive
+from calmdesk.actions import do_create_token, do_revoke_token, receive
 from calmdesk.api.auth import BAD_TOKEN, MISSING_CREDENTIALS
 from calmdesk.api.conversations import MAX_LIMIT
 from calmdesk.models import ApiToken, Conversation, Location, Message
@@ -45,8 +44,7 @@ def msg(**kw):
 @pytest.fixture
 def revoked(org):
     raw = do_create_token(org.root, "old")
-    # Tokens are revoked in the admin, which sets revoked_at (no action exists for it).
-    ApiToken.objects.filter(agent=org.root).update(revoked_at=timezone.now())
+    assert do_revoke_token(org.root, ApiToken.objects.get(agent=org.root))
     return raw
 
 
