@@ -57,7 +57,9 @@ def register(subparsers: Any) -> None:
 
 
 def _common_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--strict", action="store_true", help="exit 1 when any row is broken")
+    p.add_argument(
+        "--strict", action="store_true", help="exit 1 when any row (or message) is broken"
+    )
     p.add_argument(
         "--no-assess", action="store_true", help="store only; do not queue the assessment"
     )
@@ -276,9 +278,8 @@ def cmd_import_email(args: argparse.Namespace) -> int:
         sources.append((path, kind, count))
     receive = _receiver(args)
     tally = Tally("message")
-    prefix = len(sources) > 1
     total = sum(count for _path, _kind, count in sources)
-    bar = _progress(_emails(sources, prefix), total, "message", args.quiet)
+    bar = _progress(_emails(sources), total, "message", args.quiet)
     from django.db import transaction
 
     try:
@@ -313,7 +314,7 @@ def _email_kind(path: Path) -> str:
         return "mbox" if handle.read(5) == b"From " else "eml"
 
 
-def _emails(sources, prefix: bool):
+def _emails(sources):
     from calmdesk.intake.email import iter_mbox, parse_email
 
     for path, kind, _count in sources:
@@ -323,6 +324,5 @@ def _emails(sources, prefix: bool):
             except (InboundError, OSError) as exc:
                 yield path.name, exc
             continue
-        label = f"{path.name}: " if prefix else ""
-        for index, item in iter_mbox(path):
-            yield f"{label}message {index}", item
+        for index, item in iter_mbox(path):  # "export.mbox: message 4", as docs/intake.md says
+            yield f"{path.name}: message {index}", item

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from calmdesk.intake.netguard import BlockedAddress, http_handlers
 from calmdesk.intake.reviews import ReviewRecord, find_order_ref
+from calmdesk.intake.types import strip_controls
 
 MAX_REDIRECTS = 5
 USER_AGENT = "Calmdesk feed reader (+https://github.com/calmdesk)"
@@ -190,17 +191,19 @@ def _entry(e) -> FeedEntry:
 
 
 def mention_record(entry: FeedEntry, *, platform: str, location: str) -> ReviewRecord:
-    """A feed entry as a mention at `location`."""
-    body = entry.text if entry.text else entry.title
-    if entry.title and entry.text and not entry.text.startswith(entry.title[:40]):
-        body = f"{entry.title}\n\n{entry.text}"
+    """A feed entry as a mention at `location` (control characters removed: a
+    Review row stores these fields as they are here)."""
+    text, title = strip_controls(entry.text or ""), strip_controls(entry.title or "")
+    body = text if text else title
+    if title and text and not text.startswith(title[:40]):
+        body = f"{title}\n\n{text}"
     return ReviewRecord(
         platform=platform,
-        external_id=entry.id,
+        external_id=strip_controls(entry.id),
         body=body[:100_000],
         location=location,
-        author=entry.author,
-        title=entry.title,
+        author=strip_controls(entry.author or ""),
+        title=title,
         published_at=entry.published,
         url=entry.link,
         order_ref=find_order_ref(body),

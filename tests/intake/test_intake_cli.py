@@ -149,6 +149,9 @@ def test_import_email_eml_and_mbox(tmp_path, capsys):
 
     code, out, _ = run(capsys, "import-email", str(eml))
     assert (code, out) == (0, "0 imported, 1 already present")
+    # one mbox file alone: its broken message is still named with the file
+    code, out, _ = run(capsys, "import-email", str(box_path))
+    assert out.endswith("1 broken message: archive.mbox: message 2: the email has no From: header")
 
 
 def test_import_email_bad_input(tmp_path, capsys):

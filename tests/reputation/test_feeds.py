@@ -295,3 +295,25 @@ def test_the_scheduler_survives_every_kind_of_broken_feed(feed, monkeypatch):
         "feed /atom": 0,
     }
     assert "database hiccup" in ReviewSource.objects.get(name="feed /malformed").last_error
+
+
+def test_a_mention_keeps_no_control_characters():
+    """A Review row stores a mention's fields as given: NUL would fail on PostgreSQL."""
+    from calmdesk.intake.feeds import FeedEntry, mention_record
+
+    entry = FeedEntry(
+        id="tag:x\x00,1",
+        title="Bad\x00 service",
+        text="Waited\x07 an hour\x00 for nothing",
+        link="https://example.com/p/1",
+        author="Ann\x00",
+        published=None,
+    )
+    record = mention_record(entry, platform="rss", location="harbour-street")
+    fields = (record.external_id, record.title, record.body, record.author)
+    assert fields == (
+        "tag:x,1",
+        "Bad service",
+        "Bad service\n\nWaited an hour for nothing",
+        "Ann",
+    )
