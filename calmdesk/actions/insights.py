@@ -50,6 +50,7 @@ class InsightsEvent(StrEnum):
     CAUSE_STATUS = "insights.cause_status_changed"
     REPLIES_REVIEWED = "insights.replies_reviewed"
     DIGEST_SENT = "insights.digest_sent"
+    DIGEST_FAILED = "insights.digest_failed"  # no email of that week's digest went out
 
 
 @transaction.atomic
@@ -393,7 +394,8 @@ def do_send_digest(
     """Email the weekly digest to every manager, once per ISO week; returns how many emails
     were sent. The emails go out when the transaction commits; inside an outer transaction
     the count is of those queued. Each address that could not be sent to is appended to
-    `failed` (when given) and logged; the others still go out."""
+    `failed` (when given) and logged; the others still go out. When none went out, a
+    DIGEST_FAILED event says so and the next run tries the week again."""
     from calmdesk.insights.digest import build_digests
     from calmdesk.models import Event
 
@@ -402,17 +404,29 @@ def do_send_digest(
     key = f"{year}-W{week:02d}"
     outcome: dict[str, int] = {}
     with transaction.atomic():
-        if (
-            not force
-            and Event.objects.filter(kind=InsightsEvent.DIGEST_SENT, data__week=key).exists()
-        ):
+        latest = (
+            Event.objects.filter(
+                kind__in=(InsightsEvent.DIGEST_SENT, InsightsEvent.DIGEST_FAILED), data__week=key
+            )
+            .order_by("-id")
+            .values_list("kind", flat=True)
+            .first()
+        )
+        if not force and latest == InsightsEvent.DIGEST_SENT:
             return 0
         emails = build_digests(now)
         if not emails:
             return 0
         log_event(InsightsEvent.DIGEST_SENT, week=key, recipients=len(emails))
-        transaction.on_commit(lambda: outcome.update(sent=_send(emails, failed)))
+        transaction.on_commit(lambda: outcome.update(sent=_send_week(emails, key, failed)))
     return outcome.get("sent", len(emails))
+
+
+def _send_week(emails, week: str, failed: list[str] | None) -> int:
+    sent = _send(emails, failed)
+    if not sent:  # nobody got it: let the next run try this week again
+        log_event(InsightsEvent.DIGEST_FAILED, week=week, recipients=len(emails))
+    return sent
 
 
 def _send(emails, failed: list[str] | None = None) -> int:
