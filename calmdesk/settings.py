@@ -61,7 +61,6 @@ def _secret_key() -> str:
     path = DATA_DIR / "secret_key"
     if path.exists():
         return path.read_text().strip()
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(50)
     path.write_text(key)
     path.chmod(0o600)

@@ -3,11 +3,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated, Any, Literal
 
-from django.utils import timezone
 from ninja import Schema
 from pydantic import AfterValidator, Field, ValidationInfo, field_validator
 
-from calmdesk.intake.types import MAX_BODY_CHARS, MAX_CLOCK_SKEW
+from calmdesk.intake.types import EARLIEST_SENT_AT, MAX_BODY_CHARS, sent_at_problem
+from calmdesk.intake.types import MAX_CLOCK_SKEW as MAX_CLOCK_SKEW  # the API's too (docs/api.md)
 
 ChannelName = Literal["email", "chat", "sms", "review", "social", "api"]
 
@@ -16,7 +16,7 @@ ChannelName = Literal["email", "chat", "sms", "review", "social", "api"]
 # typing or export mistake, and one near year 1 or 9999 has no UTC value at
 # all (storing it would fail). Compared, never converted, so such a time is
 # answered with a 422, not raised.
-EARLIEST_TIME = datetime(1970, 1, 1, tzinfo=UTC)
+EARLIEST_TIME = EARLIEST_SENT_AT
 LATEST_TIME = datetime(9000, 1, 1, tzinfo=UTC)
 
 # The largest id or count the database stores (a signed 64-bit integer); a
@@ -70,12 +70,9 @@ class MessageIn(Schema):
     @field_validator("sent_at")
     @classmethod
     def _not_future(cls, value: datetime | None) -> datetime | None:
-        if value is not None and value > timezone.now() + MAX_CLOCK_SKEW:
-            minutes = int(MAX_CLOCK_SKEW.total_seconds() // 60)
-            raise ValueError(
-                f"sent_at {value.isoformat()} is in the future "
-                f"(more than {minutes} minutes ahead of the server's clock)"
-            )
+        # the same rule as every other channel (ApiTime has refused < 1970 already)
+        if value is not None and (problem := sent_at_problem(value)):
+            raise ValueError(problem)
         return value
 
 

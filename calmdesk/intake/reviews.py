@@ -39,6 +39,7 @@ from calmdesk.intake.types import (
     InboundCustomer,
     InboundError,
     strip_controls,
+    url_problem,
 )
 
 MAX_ID_CHARS = 200
@@ -258,8 +259,8 @@ def parse_review(
     if email and ("@" not in email or " " in email):
         raise InboundError(f"email {email!r} is not an email address")
     url = _text(_pick(record, fmt, "url"), "url", 1000)
-    if url and urlsplit(url).scheme not in ("http", "https"):
-        raise InboundError(f"url {url!r} is not an http(s) address")
+    if problem := url_problem(url):
+        raise InboundError(problem)
     platform = platform or ("generic" if fmt == "generic" else fmt)
     external_id = _text(_pick(record, fmt, "external_id"), "review id", 1000)
     if fmt == "google" and not external_id and "/reviews/" in str(record.get("name", "")):

@@ -102,6 +102,7 @@ def _with_parts(
 ) -> ConversationView:
     """`view` with the costly parts named (issue 6: habitual, past compensations,
     contacts, abuse warnings) loaded."""
+    from calmdesk.actions.abuse import sent_warnings
     from calmdesk.actions.compensation import customer_history, judge_history
     from calmdesk.actions.escalation import contact_count
 
@@ -115,7 +116,7 @@ def _with_parts(
         customer["contact_count"] = max(inbound, contact_count(conversation, view.messages))
     warnings = {}
     if "abuse_warnings" in parts:
-        warnings["abuse_warnings"] = conversation.abuse_warnings.filter(state="sent").count()
+        warnings["abuse_warnings"] = sent_warnings(conversation)
     if not customer and not warnings:
         return view
     return replace(view, customer=replace(view.customer, **customer), **warnings)
